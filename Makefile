@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development runs with DEBUG on; production reads its settings from the environment (README).
+DEV_ENV := DEBUG=1
+
+.PHONY: run test install messages migrate lint format serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compile the translations (.po → .mo) with Babel: no system gettext needed.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v "^$$" || true
+
+migrate: install messages
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py createcachetable
+	$(DEV_ENV) $(PY) manage.py load_toolkit
+
+run: migrate
+	@$(DEV_ENV) $(PY) manage.py create_demo_facilitator
+	@echo ""
+	@echo "  Facilitator:  http://$(HOST):$(PORT)/f/   (log in as shown above)"
+	@echo "  Participants: http://$(HOST):$(PORT)/     (enter the session's code)"
+	@echo ""
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install messages
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,50 @@
+"""Who may open what. Views call these and never check ownership inline."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .codes import normalize_join_code
+from .models import Participant, Session
+
+
+def participant_cookie_name(code):
+    return f"wp_{code}"
+
+
+def get_session_for_facilitator(request, code):
+    """The session with this code, if the logged-in facilitator owns it or it is shared with them.
+
+    404 for an unknown code, 403 for a session that is someone else's.
+    """
+    code = normalize_join_code(code)
+    session = Session.objects.select_related("current_step", "owner").filter(code=code).first()
+    if session is None:
+        raise Http404("No such session")
+    if not session.is_run_by(request.user):
+        raise PermissionDenied("Not your session")
+    return session
+
+
+def get_participant(request, session):
+    """The participant this phone is in `session`, from its cookie; None if it hasn't joined."""
+    token = request.COOKIES.get(participant_cookie_name(session.code))
+    if not token:
+        return None
+    return (
+        Participant.objects.select_related("organisation")
+        .filter(session=session, token=token)
+        .first()
+    )
+
+
+def remember_participant(response, participant):
+    response.set_cookie(
+        participant_cookie_name(participant.session.code),
+        participant.token,
+        max_age=settings.PARTICIPANT_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response

@@ -1,0 +1,120 @@
+"""The participant's phone: join with a code, follow the session, send a question."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from ..access import get_participant, remember_participant
+from ..codes import normalize_join_code
+from ..forms import JoinCodeForm, JoinForm, QuestionForm
+from ..models import Session
+from ..ratelimit import join_attempts_exhausted, record_failed_join
+from .run import step_context
+
+MAX_PARTICIPANTS = 1000
+MAX_QUESTIONS_PER_PARTICIPANT = 20
+
+
+def home(request):
+    """The landing page: a participant types the code read from the wall."""
+    form = JoinCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("join", form.cleaned_data["code"].strip().upper().replace(" ", "") or "-")
+    return render(request, "phone/home.html", {"form": form})
+
+
+def _join_refused(request, message, status):
+    return render(
+        request, "phone/home.html", {"form": JoinCodeForm(), "error": message}, status=status
+    )
+
+
+def join(request, code):
+    if join_attempts_exhausted(request):
+        return _join_refused(
+            request,
+            _("Too many attempts with a wrong code. Wait a few minutes and try again."),
+            429,
+        )
+    session = Session.objects.filter(code=normalize_join_code(code)).first()
+    if session is None:
+        record_failed_join(request)
+        return _join_refused(
+            request,
+            _("There is no session with the code “%(code)s”. Check the code on the screen.")
+            % {"code": code[:20]},
+            404,
+        )
+    if get_participant(request, session):
+        return redirect("phone", session.code)
+    if not session.accepts_participants:
+        return _join_refused(
+            request, _("This session has closed. Joining is no longer possible."), 410
+        )
+    form = JoinForm(request.POST or None, session=session)
+    if request.method == "POST":
+        if session.participants.count() >= MAX_PARTICIPANTS:
+            form.add_error(None, _("This session is full."))
+        elif form.is_valid():
+            participant = form.save()
+            return remember_participant(redirect("phone", session.code), participant)
+    return render(request, "phone/join.html", {"session": session, "form": form})
+
+
+def _phone_session(request, code):
+    session = (
+        Session.objects.select_related("current_step")
+        .filter(code=normalize_join_code(code))
+        .first()
+    )
+    participant = get_participant(request, session) if session else None
+    return session, participant
+
+
+@vary_on_headers("HX-Request")
+def phone(request, code):
+    session, participant = _phone_session(request, code)
+    if participant is None:
+        return redirect("join", code)
+    context = {
+        "session": session,
+        "participant": participant,
+        "question_form": QuestionForm(),
+        **step_context(request, session, session.current_step),
+    }
+    template = "phone/session.html#panel" if request.htmx else "phone/session.html"
+    return render(request, template, context)
+
+
+@require_POST
+def ask_question(request, code):
+    session, participant = _phone_session(request, code)
+    if participant is None:
+        return redirect("join", code)
+    form = QuestionForm(request.POST)
+    sent = False
+    if session.is_closed:
+        form.add_error(None, _("The session has closed."))
+    elif participant.questions.count() >= MAX_QUESTIONS_PER_PARTICIPANT:
+        form.add_error(None, _("You have sent the maximum number of questions."))
+    elif form.is_valid():
+        form.instance.session = session
+        form.instance.participant = participant
+        form.save()
+        session.bump()
+        sent = True
+        form = QuestionForm()
+    context = {"session": session, "participant": participant, "question_form": form, "sent": sent}
+    if request.htmx:
+        return render(request, "phone/session.html#question", context)
+    if sent:
+        messages.success(request, _("Sent to the facilitator."))
+        return redirect("phone", session.code)
+    return render(
+        request,
+        "phone/session.html",
+        {**context, **step_context(request, session, session.current_step)},
+        status=400,
+    )

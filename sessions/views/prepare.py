@@ -1,0 +1,179 @@
+"""The facilitator prepares sessions: create from the toolkit; details, organisations, steps."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..access import get_session_for_facilitator
+from ..forms import OrganisationForm, SessionCreateForm, SessionDetailsForm, ShareForm, StepForm
+from ..models import AgendaTemplate, Session, Status
+
+
+@login_required
+def facilitator_home(request):
+    sessions = (
+        Session.objects.filter(Q(owner=request.user) | Q(shared_with=request.user))
+        .distinct()
+        .select_related("owner")
+    )
+    return render(request, "facilitator/home.html", {"sessions": sessions})
+
+
+@login_required
+def create_session(request):
+    template = AgendaTemplate.objects.filter(slug="toolkit-2017").first()
+    if template is None:
+        messages.error(request, _("The toolkit is not loaded. Run: python manage.py load_toolkit"))
+        return redirect("facilitator_home")
+    form = SessionCreateForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        session = form.save_for(request.user, template)
+        messages.success(request, _("Session created. Check the agenda, then start it."))
+        return redirect("prepare", session.code)
+    return render(request, "facilitator/create.html", {"form": form, "template": template})
+
+
+def _prepare_context(session, **extra):
+    steps = list(session.steps.order_by("position"))
+    return {
+        "session": session,
+        "steps": steps,
+        "planned_minutes": sum(step.minutes for step in steps if not step.skipped),
+        "organisations": session.organisations_by_side(),
+        "details_form": SessionDetailsForm(instance=session),
+        "organisation_form": OrganisationForm(session=session),
+        "share_form": ShareForm(session=session),
+        "shared_with": session.shared_with.all(),
+        **extra,
+    }
+
+
+@login_required
+def prepare(request, code):
+    session = get_session_for_facilitator(request, code)
+    return render(request, "facilitator/prepare.html", _prepare_context(session))
+
+
+def _refuse_when_started(request, session):
+    """The agenda is the facilitator's until the session starts; then it is what ran."""
+    if session.status != Status.DRAFT:
+        messages.error(request, _("The session has started: the agenda can no longer change."))
+        return redirect("prepare", session.code)
+    return None
+
+
+@login_required
+@require_POST
+def edit_details(request, code):
+    session = get_session_for_facilitator(request, code)
+    form = SessionDetailsForm(request.POST, instance=session)
+    if form.is_valid():
+        form.save()
+        session.bump()
+        messages.success(request, _("Details saved."))
+        return redirect("prepare", session.code)
+    return render(request, "facilitator/prepare.html", _prepare_context(session, details_form=form))
+
+
+@login_required
+@require_POST
+def add_organisation(request, code):
+    session = get_session_for_facilitator(request, code)
+    form = OrganisationForm(request.POST, session=session)
+    if form.is_valid():
+        form.save()
+        session.bump()
+        form = OrganisationForm(session=session)
+    context = _prepare_context(session, organisation_form=form)
+    if request.htmx:
+        return render(request, "facilitator/prepare.html#organisations", context)
+    if form.is_bound:
+        return render(request, "facilitator/prepare.html", context)
+    return redirect("prepare", session.code)
+
+
+@login_required
+@require_POST
+def remove_organisation(request, code, organisation_id):
+    session = get_session_for_facilitator(request, code)
+    organisation = get_object_or_404(session.organisations, pk=organisation_id)
+    if organisation.participants.exists():
+        messages.error(
+            request, _("Participants have joined for this organisation; it stays on the list.")
+        )
+    else:
+        organisation.delete()
+        session.bump()
+    if request.htmx:
+        return render(request, "facilitator/prepare.html#organisations", _prepare_context(session))
+    return redirect("prepare", session.code)
+
+
+@login_required
+def edit_step(request, code, step_id):
+    session = get_session_for_facilitator(request, code)
+    step = get_object_or_404(session.steps, pk=step_id)
+    if request.method == "POST":
+        if refused := _refuse_when_started(request, session):
+            return refused
+        form = StepForm(request.POST, step=step)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Step saved."))
+            return redirect("prepare", session.code)
+    else:
+        form = StepForm(step=step)
+    return render(
+        request, "facilitator/step_form.html", {"session": session, "step": step, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def change_step(request, code, step_id):
+    """Move a step up or down, or switch it on or off. One POST per click."""
+    session = get_session_for_facilitator(request, code)
+    step = get_object_or_404(session.steps, pk=step_id)
+    if refused := _refuse_when_started(request, session):
+        return refused
+    action = request.POST.get("action")
+    if action in ("up", "down"):
+        steps = list(session.steps.order_by("position"))
+        index = steps.index(step)
+        other = index - 1 if action == "up" else index + 1
+        if 0 <= other < len(steps):
+            steps[index], steps[other] = steps[other], steps[index]
+            with transaction.atomic():
+                for position, each in enumerate(steps, start=1):
+                    if each.position != position:
+                        each.position = position
+                        each.save(update_fields=["position"])
+    elif action in ("skip", "include"):
+        step.skipped = action == "skip"
+        step.save(update_fields=["skipped"])
+    else:
+        return HttpResponseBadRequest("Unknown action")
+    session.bump()
+    if request.htmx:
+        return render(request, "facilitator/prepare.html#steps", _prepare_context(session))
+    return redirect("prepare", session.code)
+
+
+@login_required
+@require_POST
+def share_session(request, code):
+    session = get_session_for_facilitator(request, code)
+    if session.owner_id != request.user.pk:
+        messages.error(request, _("Only the session's own facilitator can share it."))
+        return redirect("prepare", session.code)
+    form = ShareForm(request.POST, session=session)
+    if form.is_valid():
+        session.shared_with.add(form.cleaned_data["username"])
+        messages.success(request, _("Shared."))
+        return redirect("prepare", session.code)
+    return render(request, "facilitator/prepare.html", _prepare_context(session, share_form=form))

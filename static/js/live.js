@@ -1,0 +1,109 @@
+/*
+ * Live updates for phones, the projector and the controls.
+ *
+ * Every 1.5 s the page asks the server "anything new since version N?". The answer is
+ * 204 (nothing) or a tiny JSON {v, status, step}. Only then are the page's live parts
+ * fetched again, and a part marked data-refresh="step" only when the step or the status
+ * changed, so a form someone is typing in is never re-rendered by a mere join elsewhere.
+ * Polling pauses while the tab is hidden, retries quietly while offline and stops once
+ * the session is closed. No eval, no inline script: the page's CSP forbids both.
+ */
+(function () {
+  "use strict";
+  var root = document.body;
+  var pollUrl = root.dataset.pollUrl;
+  if (!pollUrl) return;
+  var interval = parseInt(root.dataset.pollInterval || "1500", 10);
+  var version = root.dataset.version;
+  var timer = null;
+  var busy = false;
+  var stopped = false;
+  var failures = 0;
+
+  function showOffline(offline) {
+    var banner = document.getElementById("connection");
+    if (banner) banner.hidden = !offline;
+    root.classList.toggle("is-offline", offline);
+  }
+
+  function announce(part) {
+    var announcer = document.getElementById("announcer");
+    var fresh = document.getElementById(part.id);
+    if (announcer && fresh && fresh.dataset.title) announcer.textContent = fresh.dataset.title;
+  }
+
+  function needsRefresh(part, state) {
+    if (part.dataset.refresh === "any") return true;
+    return String(state.step === null ? "" : state.step) !== part.dataset.step ||
+      state.status !== part.dataset.status;
+  }
+
+  function refreshPart(part) {
+    return fetch(part.dataset.liveUrl, {
+      cache: "no-store",
+      credentials: "same-origin",
+      headers: {"HX-Request": "true"}
+    }).then(function (response) {
+      if (!response.ok) throw new Error("refresh failed: " + response.status);
+      return response.text();
+    }).then(function (html) {
+      var current = document.getElementById(part.id);
+      if (!current) return;
+      htmx.swap(current, html, {swapStyle: "outerHTML"});
+      announce(part);
+      document.dispatchEvent(new CustomEvent("live:refreshed", {detail: {id: part.id}}));
+    });
+  }
+
+  function refresh(state) {
+    var parts = Array.prototype.slice.call(document.querySelectorAll("[data-live-url]"));
+    return Promise.all(parts.filter(function (part) {
+      return needsRefresh(part, state);
+    }).map(refreshPart));
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(poll, delay);
+  }
+
+  function poll() {
+    if (busy || stopped) return;
+    if (document.hidden) return;  // "visibilitychange" starts us again
+    busy = true;
+    fetch(pollUrl + "?v=" + encodeURIComponent(version), {cache: "no-store", credentials: "same-origin"})
+      .then(function (response) {
+        if (response.status === 204) return null;
+        if (!response.ok) throw new Error("poll failed: " + response.status);
+        return response.json().then(function (state) {
+          // Only move to the new version once every part shows it; a failed
+          // refresh is retried on the next poll instead of being skipped.
+          return refresh(state).then(function () {
+            version = String(state.v);
+            if (state.status === "closed") stopped = true;
+          });
+        });
+      })
+      .then(function () {
+        failures = 0;
+        showOffline(false);
+      })
+      .catch(function () {
+        failures += 1;
+        showOffline(failures >= 2 || !navigator.onLine);
+      })
+      .then(function () {
+        busy = false;
+        // Back off gently while the network is down, up to 10 s between tries.
+        schedule(failures ? Math.min(interval * (failures + 1), 10000) : interval);
+      });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) schedule(0);
+  });
+  window.addEventListener("online", function () { failures = 0; schedule(0); });
+  window.addEventListener("offline", function () { showOffline(true); });
+  document.addEventListener("live:poll-now", function () { schedule(0); });
+  schedule(interval);
+})();

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from sessions.views import health, live, phone, prepare, run
+
+urlpatterns = [
+    path("", phone.home, name="home"),
+    path("j/<str:code>", phone.join, name="join"),
+    path("p/<str:code>/", phone.phone, name="phone"),
+    path("p/<str:code>/question", phone.ask_question, name="ask_question"),
+    path("live/<str:code>", live.poll, name="poll"),
+    path("f/", prepare.facilitator_home, name="facilitator_home"),
+    path("f/new/", prepare.create_session, name="create_session"),
+    path("f/<str:code>/", prepare.prepare, name="prepare"),
+    path("f/<str:code>/details", prepare.edit_details, name="edit_details"),
+    path("f/<str:code>/organisations", prepare.add_organisation, name="add_organisation"),
+    path(
+        "f/<str:code>/organisations/<int:organisation_id>/remove",
+        prepare.remove_organisation,
+        name="remove_organisation",
+    ),
+    path("f/<str:code>/steps/<int:step_id>/", prepare.edit_step, name="edit_step"),
+    path("f/<str:code>/steps/<int:step_id>/change", prepare.change_step, name="change_step"),
+    path("f/<str:code>/share", prepare.share_session, name="share_session"),
+    path("f/<str:code>/controls/", run.controls, name="controls"),
+    path("f/<str:code>/projector/", run.projector, name="projector"),
+    path("f/<str:code>/navigate", run.navigate, name="navigate"),
+    path("f/<str:code>/timer", run.timer, name="timer"),
+    path("f/<str:code>/close", run.close_session, name="close_session"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
