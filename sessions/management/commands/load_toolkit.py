@@ -43,4 +43,5 @@ class Command(BaseCommand):
         # Sessions keep their own copy of the steps, so removing a template step is safe.
         template.steps.exclude(key__in=keys).delete()
         verb = "Loaded" if created else "Updated"
-        self.stdout.write(f"{verb} template '{template.slug}' with {len(keys)} steps.")
+        if options["verbosity"]:
+            self.stdout.write(f"{verb} template '{template.slug}' with {len(keys)} steps.")

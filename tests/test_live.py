@@ -1,0 +1,100 @@
+"""The live loop: the facilitator moves, the poll says so, the phone fetches the new step."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sessions.models import Session
+
+
+def poll(client, session, version):
+    return client.get(reverse("poll", args=[session.code]), {"v": version})
+
+
+def test_poll_answers_no_change_with_an_empty_204(client, session):
+    response = poll(client, session, session.version)
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_poll_of_an_unknown_session_is_404(client, db):
+    assert client.get(reverse("poll", args=["ZZZZZZ"]), {"v": 1}).status_code == 404
+
+
+def test_poll_is_one_query_however_many_participants(
+    client, session, join, django_assert_num_queries
+):
+    for number in range(30):
+        join(f"Deelnemer {number}")
+    session.refresh_from_db()
+    with django_assert_num_queries(1):
+        assert poll(client, session, session.version).status_code == 204
+    with django_assert_num_queries(1):
+        assert poll(client, session, 0).status_code == 200
+
+
+def test_advance_then_poll_then_panel_shows_the_new_step(owner_client, session, join):
+    phone = join()
+    page = phone.get(reverse("phone", args=[session.code])).content.decode()
+    version = Session.objects.get(pk=session.pk).version
+    assert f'data-version="{version}"' in page
+
+    owner_client.post(reverse("navigate", args=[session.code]), {"action": "next"})  # cover
+    owner_client.post(reverse("navigate", args=[session.code]), {"action": "next"})  # step 2
+
+    changed = poll(phone, session, version)
+    assert changed.status_code == 200
+    state = changed.json()
+    current = session.steps.get(key="it_takes_a_village")
+    assert state == {"v": state["v"], "status": "live", "step": current.pk}
+    assert state["v"] > version
+    assert len(changed.content) < 100
+
+    panel = phone.get(reverse("phone", args=[session.code]), HTTP_HX_REQUEST="true")
+    html = panel.content.decode()
+    assert "<html" not in html  # just the panel
+    assert f'data-step="{current.pk}"' in html
+    assert "it takes a village" in html
+    assert 'id="question"' not in html  # the question box (maybe half-typed) is not re-sent
+    assert "HX-Request" in panel["Vary"]
+
+    assert poll(phone, session, state["v"]).status_code == 204
+
+
+def test_a_join_bumps_the_version_for_the_projector(client, session, join):
+    version = session.version
+    join()
+    assert poll(client, session, version).status_code == 200
+
+
+def test_closing_makes_phones_read_only(owner_client, session, join):
+    phone = join()
+    owner_client.post(reverse("navigate", args=[session.code]), {"action": "next"})
+    owner_client.post(reverse("close_session", args=[session.code]), {"action": "close"})
+    state = poll(phone, session, 0).json()
+    assert state["status"] == "closed"
+    page = phone.get(
+        reverse("phone", args=[session.code]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "The session has closed" in page
+    assert "ask_question" not in page and "<textarea" not in page
+
+
+@pytest.mark.parametrize("url_name", ["navigate", "timer", "close_session"])
+def test_state_changes_need_a_post(owner_client, session, url_name):
+    assert owner_client.get(reverse(url_name, args=[session.code])).status_code == 405
+
+
+def test_state_changes_need_the_csrf_token(facilitator, session):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(facilitator)
+    response = client.post(reverse("navigate", args=[session.code]), {"action": "next"})
+    assert response.status_code == 403
+    assert Session.objects.get(pk=session.pk).current_step is None
+    # With the token from the page, as htmx sends it in its header, it works.
+    page = client.get(reverse("controls", args=[session.code]))
+    token = page.context["csrf_token"]
+    client.post(
+        reverse("navigate", args=[session.code]), {"action": "next"}, HTTP_X_CSRFTOKEN=str(token)
+    )
+    assert Session.objects.get(pk=session.pk).current_step is not None
