@@ -84,7 +84,11 @@ def phone(request, code):
         "question_form": QuestionForm(),
         **step_context(request, session, session.current_step),
     }
-    template = "phone/session.html#panel" if request.htmx else "phone/session.html"
+    if request.htmx:
+        part = "question" if request.GET.get("part") == "question" else "panel"
+        template = f"phone/session.html#{part}"
+    else:
+        template = "phone/session.html"
     return render(request, template, context)
 
 
