@@ -4,7 +4,7 @@
  * Every 1.5 s the page asks the server "anything new since version N?". The answer is
  * 204 (nothing) or a tiny JSON {v, status, step}. Only then are the page's live parts
  * fetched again, and a part marked data-refresh="step" only when the step or the status
- * changed (data-refresh="status": only the status), so a form someone is typing in is never
+ * changed (data-refresh="closed": only when the session closes), so a form someone is typing in is never
  * re-rendered by a mere join elsewhere.
  * Polling pauses while the tab is hidden, retries quietly while offline and stops once
  * the session is closed. No eval, no inline script: the page's CSP forbids both.
@@ -33,12 +33,13 @@
     if (announcer && fresh && fresh.dataset.title) announcer.textContent = fresh.dataset.title;
   }
 
-  // data-refresh: "any" change, a change of "step" (or status), or of the "status" only.
+  // data-refresh: on "any" change, when the "step" (or the status) changes, or only once
+  // the session is "closed" (for a part someone may be typing in while the agenda moves).
   function needsRefresh(part, state) {
     var mode = part.dataset.refresh;
     if (mode === "any") return true;
     var statusChanged = state.status !== part.dataset.status;
-    if (mode === "status") return statusChanged;
+    if (mode === "closed") return statusChanged && state.status === "closed";
     return statusChanged || String(state.step === null ? "" : state.step) !== part.dataset.step;
   }
 

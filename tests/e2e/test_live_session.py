@@ -19,7 +19,7 @@ def join_on_phone(browser, url, name, organisation, side):
     phone = context.new_page()
     phone.goto(url)
     phone.get_by_label("Je naam of een pseudoniem").fill(name)
-    phone.get_by_label("Je organisatie").select_option(label=organisation)
+    phone.get_by_label("Je organisatie:", exact=True).select_option(label=organisation)
     phone.locator(f"input[name=side][value={side}]").check()
     phone.get_by_role("button", name="Meedoen").click()
     expect(phone.locator("#panel")).to_contain_text("De bijeenkomst begint zo")
@@ -46,13 +46,15 @@ def test_phones_follow_the_facilitator_live(
     wall.goto(f"{live_server.url}/f/{session.code}/projector/")
     expect(wall.locator(".join-code-big")).to_have_text(session.code)
 
-    fatima_context, fatima = join_on_phone(browser, join_url, "Fatima", "Stichting Al Amal", "informal")
+    fatima_context, fatima = join_on_phone(
+        browser, join_url, "Fatima", "Stichting Al Amal", "informal"
+    )
     joost_context, joost = join_on_phone(browser, join_url, "Joost", "CJG Dordrecht", "formal")
     expect(wall.locator(".stage-footer")).to_contain_text("2 deelnemers", timeout=WITHIN)
     expect(desk.locator("#live")).to_contain_text("2 deelnemers", timeout=WITHIN)
 
     # Fatima starts typing a question and has not sent it when the facilitator moves on.
-    question = fatima.get_by_label("Vraag of opmerking voor de begeleider")
+    question = fatima.get_by_role("textbox", name="Vraag of opmerking voor de begeleider")
     question.fill("Mogen we straag ook in het Arabisch sch")
 
     desk.get_by_role("button", name=re.compile("Start de sessie")).click()
