@@ -134,6 +134,7 @@ class OrganisationForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
+        self.fields["side"].choices = Side.choices  # no blank "-----" radio
 
     def clean_name(self):
         name = clean_text(self.cleaned_data["name"])

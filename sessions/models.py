@@ -217,6 +217,8 @@ class Session(models.Model):
         return self._neighbour(+1)
 
     def previous_step(self):
+        if self.current_step_id is None:
+            return None
         return self._neighbour(-1)
 
     @transaction.atomic

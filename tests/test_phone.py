@@ -195,3 +195,9 @@ def test_questions_need_a_joined_phone(client, session):
     response = client.post(reverse("ask_question", args=[session.code]), {"text": "Hallo"})
     assert response.status_code == 302
     assert Question.objects.count() == 0
+
+
+def test_a_wrong_code_stays_in_the_field_marked_invalid(client, db):
+    response = client.get(reverse("join", args=["ABC234"]))
+    page = response.content.decode()
+    assert 'value="ABC234"' in page and 'aria-invalid="true"' in page

@@ -126,3 +126,9 @@ def test_pages_carry_a_strict_content_security_policy(owner_client, session, cli
 def test_healthz_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_previous_is_disabled_before_the_start(owner_client, session):
+    assert session.previous_step() is None
+    owner_client.post(reverse("navigate", args=[session.code]), {"action": "previous"})
+    assert Session.objects.get(pk=session.pk).current_step is None

@@ -25,9 +25,12 @@ def home(request):
     return render(request, "phone/home.html", {"form": form})
 
 
-def _join_refused(request, message, status):
+def _join_refused(request, message, status, typed_code=""):
     return render(
-        request, "phone/home.html", {"form": JoinCodeForm(), "error": message}, status=status
+        request,
+        "phone/home.html",
+        {"form": JoinCodeForm(), "error": message, "typed_code": typed_code},
+        status=status,
     )
 
 
@@ -46,6 +49,7 @@ def join(request, code):
             _("There is no session with the code “%(code)s”. Check the code on the screen.")
             % {"code": code[:20]},
             404,
+            typed_code=code[:20],
         )
     if get_participant(request, session):
         return redirect("phone", session.code)

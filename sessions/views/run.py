@@ -39,9 +39,10 @@ def _live_context(request, session):
         "questions": session.questions.select_related("participant")[:50],
         "next_step": session.next_step(),
         "previous_step": session.previous_step(),
-        "instruction": step.text(session.language)["instruction"] if step else "",
+        # The controls follow the facilitator's own language, the wall the session's.
+        "instruction": step.text()["instruction"] if step else "",
         "join_url": join_url(request, session),
-        **step_context(request, session, step, session.language),
+        **step_context(request, session, step),
     }
 
 
