@@ -111,6 +111,14 @@ class Session(models.Model):
     # Bumped on every change a phone, the projector or the controls should see. The live
     # poll compares it with the version the page has: one indexed read per poll.
     version = models.PositiveBigIntegerField(default=1)
+    # Bumped only when what a phone shows must be rebuilt (step, lock, groups, voting), so
+    # phones don't re-render their forms each time someone else contributes.
+    phone_version = models.PositiveBigIntegerField(default=1)
+    anonymous = models.BooleanField(
+        _("anonymous on the wall"),
+        default=False,
+        help_text=_("Contributions show without names on the wall and in the report."),
+    )
     # The step timer: seconds already run before the current run, and when the run began.
     timer_elapsed = models.PositiveIntegerField(default=0)
     timer_started_at = models.DateTimeField(null=True, blank=True)
@@ -167,10 +175,16 @@ class Session(models.Model):
     def active_steps(self):
         return self.steps.filter(skipped=False).order_by("position")
 
-    def bump(self):
-        """Tell every page that polls this session that something changed."""
-        Session.objects.filter(pk=self.pk).update(version=F("version") + 1)
-        self.refresh_from_db(fields=["version"])
+    def bump(self, phones=False):
+        """Tell every page that polls this session that something changed.
+
+        `phones=True` when the phones' exercise panels must be rebuilt too.
+        """
+        changes = {"version": F("version") + 1}
+        if phones:
+            changes["phone_version"] = F("phone_version") + 1
+        Session.objects.filter(pk=self.pk).update(**changes)
+        self.refresh_from_db(fields=["version", "phone_version"])
 
     @transaction.atomic
     def go_to(self, step):
@@ -198,7 +212,7 @@ class Session(models.Model):
                 "timer_started_at",
             ]
         )
-        self.bump()
+        self.bump(phones=True)
 
     def _neighbour(self, direction):
         steps = list(self.active_steps())
@@ -234,7 +248,7 @@ class Session(models.Model):
         self.timer_elapsed = self.timer_seconds_run()
         self.timer_started_at = None
         self.save(update_fields=["status", "closed_at", "timer_elapsed", "timer_started_at"])
-        self.bump()
+        self.bump(phones=True)
 
     @transaction.atomic
     def reopen(self):
@@ -245,7 +259,7 @@ class Session(models.Model):
             step.entered_at = timezone.now()
             step.save(update_fields=["entered_at"])
         self.save(update_fields=["status", "closed_at"])
-        self.bump()
+        self.bump(phones=True)
 
     # --- the step timer ----------------------------------------------------------------
 
@@ -330,6 +344,10 @@ class SessionStep(StepContent):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="steps")
     skipped = models.BooleanField(default=False)
+    # Input locked by the facilitator: phones show the answers read-only.
+    locked = models.BooleanField(default=False)
+    # The kind's live state on the wall: a spotlighted note, the card shown, voting open...
+    state = models.JSONField(default=dict, blank=True)
     # Time actually spent on the step (for the report), and when it last became current.
     actual_seconds = models.PositiveIntegerField(default=0)
     entered_at = models.DateTimeField(null=True, blank=True)

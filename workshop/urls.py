@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from exercises import views as exercises
 from sessions.views import health, live, phone, prepare, run
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("j/<str:code>", phone.join, name="join"),
     path("p/<str:code>/", phone.phone, name="phone"),
     path("p/<str:code>/question", phone.ask_question, name="ask_question"),
+    path("p/<str:code>/steps/<int:step_id>/answer", exercises.answer, name="answer"),
     path("live/<str:code>", live.poll, name="poll"),
     path("f/", prepare.facilitator_home, name="facilitator_home"),
     path("f/new/", prepare.create_session, name="create_session"),
@@ -28,6 +30,14 @@ urlpatterns = [
     path("f/<str:code>/navigate", run.navigate, name="navigate"),
     path("f/<str:code>/timer", run.timer, name="timer"),
     path("f/<str:code>/close", run.close_session, name="close_session"),
+    path("f/<str:code>/steps/<int:step_id>/lock", exercises.lock_step, name="lock_step"),
+    path("f/<str:code>/steps/<int:step_id>/action", exercises.step_action, name="step_action"),
+    path(
+        "f/<str:code>/contributions/<int:contribution_id>/hide",
+        exercises.hide_contribution,
+        name="hide_contribution",
+    ),
+    path("f/<str:code>/anonymous", exercises.set_anonymous, name="set_anonymous"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

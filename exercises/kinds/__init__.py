@@ -1,2 +1,2 @@
 # Importing a kind's module registers it.
-from . import cover, slide  # noqa: F401
+from . import cover, slide, strength  # noqa: F401

@@ -4,4 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..registry import Kind, register
 
-SLIDE = register(Kind(slug="slide", label=_("Slide"), template="exercises/slide.html"))
+
+@register
+class Slide(Kind):
+    slug = "slide"
+    label = _("Slide")

@@ -8,7 +8,7 @@ from ..models import Session
 
 @never_cache
 def poll(request, code):
-    """204 when nothing changed; otherwise the new version, status and step, in under 100 bytes.
+    """204 when nothing changed; else the new version, status, step and phone version (<100 B).
 
     One indexed read and no session, cookie or template work: this is the hottest URL.
     """

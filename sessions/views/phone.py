@@ -6,12 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from exercises.rendering import step_context
+
 from ..access import get_participant, remember_participant
 from ..codes import normalize_join_code
 from ..forms import JoinCodeForm, JoinForm, QuestionForm
 from ..models import Session
 from ..ratelimit import join_attempts_exhausted, record_failed_join
-from .run import step_context
 
 MAX_PARTICIPANTS = 1000
 MAX_QUESTIONS_PER_PARTICIPANT = 20
@@ -86,7 +87,7 @@ def phone(request, code):
         "session": session,
         "participant": participant,
         "question_form": QuestionForm(),
-        **step_context(request, session, session.current_step),
+        **step_context(session, session.current_step, surface="phone", participant=participant),
     }
     if request.htmx:
         part = "question" if request.GET.get("part") == "question" else "panel"
@@ -123,6 +124,9 @@ def ask_question(request, code):
     return render(
         request,
         "phone/session.html",
-        {**context, **step_context(request, session, session.current_step)},
+        {
+            **context,
+            **step_context(session, session.current_step, surface="phone", participant=participant),
+        },
         status=400,
     )

@@ -7,27 +7,10 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from exercises.registry import get_kind
+from exercises.rendering import step_context
 
 from ..access import get_session_for_facilitator
 from ..joining import join_url, qr_svg
-
-
-def step_context(request, session, step, language=None):
-    """What every view that shows a step needs: its kind, texts and partial names."""
-    if step is None:
-        return {"step": None}
-    kind = get_kind(step.kind)
-    language = language or translation.get_language()
-    return {
-        "step": step,
-        "language": language,
-        "kind": kind,
-        "text": step.text(language),
-        "projector_partial": kind.partial("projector"),
-        "phone_partial": kind.partial("phone"),
-        **kind.context(step, session),
-    }
 
 
 def _live_context(request, session):
@@ -42,7 +25,7 @@ def _live_context(request, session):
         # The controls follow the facilitator's own language, the wall the session's.
         "instruction": step.text()["instruction"] if step else "",
         "join_url": join_url(request, session),
-        **step_context(request, session, step),
+        **step_context(session, step, surface="controls"),
     }
 
 
@@ -68,7 +51,7 @@ def projector(request, code):
             "join_url_short": url.split("://", 1)[-1],
             "qr": qr_svg(url),
             "counts": session.join_counts(),
-            **step_context(request, session, step, session.language),
+            **step_context(session, step, surface="projector", language=session.language),
         }
         template = "projector/stage.html#stage" if request.htmx else "projector/stage.html"
         response = render(request, template, context)
@@ -93,7 +76,7 @@ def navigate(request, code):
         return HttpResponseBadRequest("Unknown action")
     if target is not None and target != session.current_step:
         session.go_to(target)
-    return _after_change(request, session)
+    return after_change(request, session)
 
 
 @login_required
@@ -110,7 +93,7 @@ def timer(request, code):
         return HttpResponseBadRequest("Unknown action")
     if session.current_step_id and not session.is_closed:
         handlers[action]()
-    return _after_change(request, session)
+    return after_change(request, session)
 
 
 @login_required
@@ -122,10 +105,10 @@ def close_session(request, code):
             session.reopen()
     elif not session.is_closed:
         session.close()
-    return _after_change(request, session)
+    return after_change(request, session)
 
 
-def _after_change(request, session):
+def after_change(request, session):
     """htmx callers get the refreshed controls; the projector's keys only need 'done'."""
     if request.headers.get("X-Requested-By") == "projector":
         return HttpResponse(status=204)

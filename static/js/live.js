@@ -40,11 +40,15 @@
     if (mode === "any") return true;
     var statusChanged = state.status !== part.dataset.status;
     if (mode === "closed") return statusChanged && state.status === "closed";
-    return statusChanged || String(state.step === null ? "" : state.step) !== part.dataset.step;
+    return statusChanged || String(state.step === null ? "" : state.step) !== part.dataset.step ||
+      (part.dataset.phoneVersion !== undefined && String(state.p) !== part.dataset.phoneVersion);
   }
 
   function refreshPart(part) {
-    return fetch(part.dataset.liveUrl, {
+    // Save what the participant typed before the panel it is in is replaced.
+    var flushed = part.dataset.refresh !== "any" && window.flushAutosaves ?
+      window.flushAutosaves(part) : Promise.resolve();
+    return flushed.then(function () { return fetch(part.dataset.liveUrl, {
       cache: "no-store",
       credentials: "same-origin",
       headers: {"HX-Request": "true"}
@@ -57,7 +61,7 @@
       htmx.swap(current, html, {swapStyle: "outerHTML"});
       announce(part);
       document.dispatchEvent(new CustomEvent("live:refreshed", {detail: {id: part.id}}));
-    });
+    }); });
   }
 
   function refresh(state) {

@@ -1,0 +1,148 @@
+"""Storing what phones send, shared by every kind: notes, own answers and shared answers.
+
+- A *note* is one of several short texts a participant adds (strengths, tree notes). The
+  phone gives each new note a client id, so a retried request stores it once.
+- An *own answer* is one per participant and slot (a rating, a reaction to a quote): a save
+  replaces the previous one, so retries are harmless by nature.
+- A *shared answer* belongs to a group or an organisation and is written from several phones
+  at once. Each field is saved on its own with the version the phone last saw; a save based
+  on an older version is not applied silently: the writer is told and shown the other text,
+  and keeps their own in the field to merge or to save over it knowingly.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from sessions.text import clean_text
+
+from .models import Contribution
+
+NOTE_MAX_LENGTH = 280
+FIELD_MAX_LENGTH = 2000
+
+
+def new_client_id():
+    return uuid.uuid4().hex
+
+
+def clean_answer_text(value, max_length, *, required=True, multiline=True):
+    """Clean a typed text; raise ValidationError with a message a participant understands."""
+    text = clean_text(value if isinstance(value, str) else "", multiline=multiline)
+    if required and not text:
+        raise forms.ValidationError(_("Write something first."))
+    if len(text) > max_length:
+        raise forms.ValidationError(
+            _("Too long: at most %(max)d characters (now %(count)d).")
+            % {"max": max_length, "count": len(text)}
+        )
+    return text
+
+
+def visible(step):
+    """The step's contributions that the wall and the report show."""
+    return Contribution.objects.filter(step=step, hidden=False)
+
+
+def answered_participants(step):
+    return (
+        Contribution.objects.filter(step=step, participant__isnull=False)
+        .values("participant")
+        .distinct()
+        .count()
+    )
+
+
+def add_note(step, participant, *, text, client_id, slot="", data=None):
+    """Store a new note once per client id; return (contribution, created)."""
+    client_id = (client_id or "")[:40] or new_client_id()
+    defaults = {
+        "session": step.session,
+        "side": participant.side,
+        "slot": slot,
+        "data": {"text": text, **(data or {})},
+        "organisation": participant.organisation,
+    }
+    try:
+        with transaction.atomic():
+            return Contribution.objects.get_or_create(
+                step=step, participant=participant, client_id=client_id, defaults=defaults
+            )
+    except IntegrityError:  # the same note arrived twice at the same moment
+        return Contribution.objects.get(
+            step=step, participant=participant, client_id=client_id
+        ), False
+
+
+def save_own_answer(step, participant, *, slot, data):
+    """One answer per participant and slot: create or replace it."""
+    contribution, _created = Contribution.objects.update_or_create(
+        step=step,
+        participant=participant,
+        slot=slot,
+        client_id="",
+        defaults={
+            "session": step.session,
+            "side": participant.side,
+            "organisation": participant.organisation,
+            "data": data,
+        },
+    )
+    return contribution
+
+
+@dataclass
+class FieldSave:
+    """The outcome of saving one field of a shared answer."""
+
+    contribution: Contribution
+    field: str
+    version: int
+    conflict: bool = False
+    their_text: str = ""
+    errors: list = field(default_factory=list)
+
+
+def save_shared_field(step, *, owner, field_name, text, base_version, slot=""):
+    """Save one field of a group's or organisation's shared answer, checking its version.
+
+    `owner` is {"group": g} or {"organisation": o}. Locks the row so two phones saving the
+    same field at the same moment are ordered, and the second one learns of the first.
+    """
+    with transaction.atomic():
+        contribution, _created = Contribution.objects.get_or_create(
+            step=step,
+            slot=slot,
+            client_id="",
+            participant=None,
+            **owner,
+            defaults={"session": step.session},
+        )
+        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        current = int(contribution.versions.get(field_name, 0))
+        stored = contribution.data.get(field_name, "")
+        if base_version != current and stored != text:
+            return FieldSave(contribution, field_name, current, conflict=True, their_text=stored)
+        if stored != text:
+            contribution.data = {**contribution.data, field_name: text}
+            current += 1
+            contribution.versions = {**contribution.versions, field_name: current}
+            contribution.save(update_fields=["data", "versions", "updated_at"])
+        return FieldSave(contribution, field_name, current)
+
+
+def parse_version(value):
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def save_status(request, *, errors=None, conflict=None, saved=False, extra=None, status=200):
+    """The small fragment that replaces a form's status line after an autosave."""
+    context = {"errors": errors or [], "conflict": conflict, "saved": saved, **(extra or {})}
+    return render(request, "exercises/_save_status.html", context, status=status)

@@ -1,0 +1,114 @@
+"""Step 10, "De kracht van de ander": each side writes notes on the strength of the other side.
+
+A formal participant's phone asks about the strength of informal workers, an informal one's
+about formal workers. The wall shows both sides facing each other, live; the facilitator can
+spotlight one note for the plenary conversation.
+"""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import Side
+
+from ..answers import (
+    NOTE_MAX_LENGTH,
+    add_note,
+    answered_participants,
+    clean_answer_text,
+    new_client_id,
+    visible,
+)
+from ..models import Contribution
+from ..registry import Kind, register
+
+MAX_NOTES_PER_PARTICIPANT = 12
+
+
+@register
+class StrengthOfTheOther(Kind):
+    slug = "strength"
+    label = _("Strength of the other")
+    counts_answers = True
+    takes_input = True
+
+    def prompt(self, step, side, language):
+        from sessions.models import localized
+
+        return localized(step.config.get("prompts", {}).get(side, {}), language)
+
+    def phone_context(self, step, session, participant):
+        notes = Contribution.objects.filter(step=step, participant=participant)
+        return {
+            "prompt": self.prompt(step, participant.side, None),
+            "my_notes": notes,
+            "client_id": new_client_id(),
+            "note_max": NOTE_MAX_LENGTH,
+            "can_add": notes.count() < MAX_NOTES_PER_PARTICIPANT,
+        }
+
+    def projector_context(self, step, session):
+        notes = list(visible(step).select_related("participant", "organisation"))
+        spotlight_id = step.state.get("spotlight")
+        return {
+            # The formal side writes about informal workers, and the other way round.
+            "about_informal": [n for n in notes if n.side == Side.FORMAL],
+            "about_formal": [n for n in notes if n.side == Side.INFORMAL],
+            "spotlight": next((n for n in notes if n.pk == spotlight_id), None),
+            "prompt_formal": self.prompt(step, Side.FORMAL, session.language),
+            "prompt_informal": self.prompt(step, Side.INFORMAL, session.language),
+        }
+
+    def controls_context(self, step, session):
+        notes = Contribution.objects.filter(step=step).select_related("participant")
+        return {"notes": notes, "spotlight_id": step.state.get("spotlight")}
+
+    def answered_count(self, step):
+        return answered_participants(step)
+
+    def save_answer(self, request, step, participant):
+        if request.POST.get("action") == "delete":
+            Contribution.objects.filter(
+                step=step, participant=participant, pk=request.POST.get("note") or 0
+            ).delete()
+            return self._notes(request, step, participant)
+        try:
+            text = clean_answer_text(request.POST.get("text"), NOTE_MAX_LENGTH, multiline=False)
+        except forms.ValidationError as error:
+            return self._notes(request, step, participant, errors=error.messages, status=422)
+        mine = Contribution.objects.filter(step=step, participant=participant)
+        client_id = request.POST.get("client_id", "")
+        is_retry = mine.filter(client_id=client_id[:40]).exists() if client_id else False
+        if not is_retry and mine.count() >= MAX_NOTES_PER_PARTICIPANT:
+            message = _("You have written the maximum of %(max)d notes.") % {
+                "max": MAX_NOTES_PER_PARTICIPANT
+            }
+            return self._notes(request, step, participant, errors=[message], status=422)
+        add_note(step, participant, text=text, client_id=client_id)
+        return self._notes(request, step, participant, saved=True)
+
+    def _notes(self, request, step, participant, errors=(), saved=False, status=200):
+        context = {
+            "session": step.session,
+            "step": step,
+            "participant": participant,
+            **self.phone_context(step, step.session, participant),
+            "errors": errors,
+            "saved": saved,
+            "typed": request.POST.get("text", "") if errors else "",
+        }
+        return render(request, self.partial("notes"), context, status=status)
+
+    def facilitator_action(self, request, step, action):
+        if action == "spotlight":
+            note = Contribution.objects.filter(step=step, pk=request.POST.get("note") or 0).first()
+            if note is None:
+                raise Http404("No such note in this step")
+            step.state = {**step.state, "spotlight": note.pk}
+        elif action == "clear":
+            step.state = {**step.state, "spotlight": None}
+        else:
+            return False
+        step.save(update_fields=["state"])
+        return True

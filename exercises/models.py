@@ -1,0 +1,103 @@
+"""What participants write in the exercises, and the groups they write it in.
+
+One Contribution model serves every kind: the kind decides what goes in `slot` and `data`.
+That keeps hiding, anonymity, the report and the exports one mechanism instead of nine.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import Organisation, Participant, Session, SessionStep, Side
+
+
+class Group(models.Model):
+    """A small mixed group (formal and informal) for the group exercises of one session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="group_number_unique")
+        ]
+
+    def __str__(self):
+        return _("Group %(number)d") % {"number": self.number}
+
+
+class GroupMember(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    # One group per participant per session: a participant is in at most one group.
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="group_membership"
+    )
+
+    def __str__(self):
+        return f"{self.participant} in {self.group}"
+
+
+class Contribution(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="contributions")
+    step = models.ForeignKey(SessionStep, on_delete=models.CASCADE, related_name="contributions")
+    # Who wrote it: a participant, or the facilitator (participant empty); shared answers
+    # belong to an organisation (its card) or a group (its proposal) instead.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="contributions"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="contributions"
+    )
+    side = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    # Which part of the exercise: a question, a quote, a pitfall, a tree zone...
+    slot = models.CharField(max_length=60, blank=True)
+    # Set by the phone for each new note, so that a retried request stores it once.
+    client_id = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # Per-field edit counters of shared answers: a save based on an old version is a conflict.
+    versions = models.JSONField(default=dict, blank=True)
+    image = models.ImageField(upload_to="contributions/%Y/%m/", blank=True)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["step", "hidden"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "participant", "client_id"],
+                condition=~Q(client_id=""),
+                name="contribution_client_id_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.step_id}/{self.slot or '-'}/{self.pk}"
+
+    @property
+    def author_name(self):
+        return self.participant.name if self.participant_id else ""
+
+
+class Vote(models.Model):
+    """A participant's vote for a group's proposal (one per proposal, a fixed number in all)."""
+
+    step = models.ForeignKey(SessionStep, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    proposal = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "proposal"], name="one_vote_per_proposal"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} → {self.proposal_id}"
