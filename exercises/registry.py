@@ -6,7 +6,8 @@ A kind is a subclass of `Kind` in its own module in `exercises/kinds/`, register
 - `phone`:     what a participant sees and fills in on the phone;
 - `projector`: the live results on the wall;
 - `controls`:  the facilitator's extra controls for the step (may be empty);
-- `report`:    its part of the session report.
+- `report`:    its part of the session report;
+- `prepare`:   only with `has_prepare`: what the facilitator sets up before the session.
 
 Views, live updates and the report look kinds up here and never name one.
 """
@@ -21,6 +22,9 @@ class Kind:
     counts_answers = False
     # Do phones write anything in this step? (Lock buttons, autosave.)
     takes_input = False
+    # Does the facilitator prepare content for it (quotes...)? Then the template has a
+    # `prepare` partial, shown on the step's edit page, and `prepare_context` feeds it.
+    has_prepare = False
 
     @property
     def template(self):
@@ -43,6 +47,9 @@ class Kind:
 
     def report_context(self, step, session):
         return self.projector_context(step, session)
+
+    def prepare_context(self, step, session):
+        return {}
 
     def answered_count(self, step):
         """How many participants have answered (for "12 of 20 answered"), or None."""

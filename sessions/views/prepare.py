@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exercises.registry import get_kind
+
 from ..access import get_session_for_facilitator
 from ..forms import OrganisationForm, SessionCreateForm, SessionDetailsForm, ShareForm, StepForm
 from ..models import AgendaTemplate, Session, Status
