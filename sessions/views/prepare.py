@@ -130,9 +130,11 @@ def edit_step(request, code, step_id):
             return redirect("prepare", session.code)
     else:
         form = StepForm(step=step)
-    return render(
-        request, "facilitator/step_form.html", {"session": session, "step": step, "form": form}
-    )
+    kind = get_kind(step.kind)
+    context = {"session": session, "step": step, "form": form, "kind": kind}
+    if kind.has_prepare:
+        context.update(kind.prepare_context(step, session), prepare_partial=kind.partial("prepare"))
+    return render(request, "facilitator/step_form.html", context)
 
 
 @login_required
