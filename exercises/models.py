@@ -4,6 +4,9 @@ One Contribution model serves every kind: the kind decides what goes in `slot` a
 That keeps hiding, anonymity, the report and the exports one mechanism instead of nine.
 """
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +41,12 @@ class GroupMember(models.Model):
         return f"{self.participant} in {self.group}"
 
 
+def contribution_image_path(contribution, filename):
+    """<session code>/<random>.<ext>: unguessable, and the media view checks the session."""
+    suffix = PurePosixPath(filename).suffix.lower()[:5] or ".jpg"
+    return f"{contribution.session.code}/{uuid.uuid4().hex}{suffix}"
+
+
 class Contribution(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="contributions")
     step = models.ForeignKey(SessionStep, on_delete=models.CASCADE, related_name="contributions")
@@ -60,7 +69,7 @@ class Contribution(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # Per-field edit counters of shared answers: a save based on an old version is a conflict.
     versions = models.JSONField(default=dict, blank=True)
-    image = models.ImageField(upload_to="contributions/%Y/%m/", blank=True)
+    image = models.ImageField(upload_to=contribution_image_path, blank=True)
     hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -82,4 +82,7 @@ def step_action(request, code, step_id):
     if not get_kind(step.kind).facilitator_action(request, step, action):
         return HttpResponseBadRequest("Action refused")
     session.bump(phones=request.POST.get("phones") == "1")
+    if request.POST.get("next") == "prepare":
+        # Set up from the step's edit page (quotes...): back to that page.
+        return redirect("edit_step", session.code, step.pk)
     return after_change(request, session)
