@@ -64,11 +64,23 @@
     }); });
   }
 
+  // The facilitator may be typing in a part that refreshes on any change (a quote, an
+  // agreement on the controls): leave it alone until the field loses focus.
+  function isBeingTyped(part) {
+    var active = document.activeElement;
+    return part.dataset.refresh === "any" && active && part.contains(active) &&
+      (active.tagName === "TEXTAREA" || active.tagName === "SELECT" ||
+       (active.tagName === "INPUT" && /^(text|date|number|search|email|url)$/.test(active.type)));
+  }
+
+  // Resolves true when every part that needed it was refreshed, false when one was skipped
+  // (then the version stays, and the next poll tries again).
   function refresh(state) {
-    var parts = Array.prototype.slice.call(document.querySelectorAll("[data-live-url]"));
-    return Promise.all(parts.filter(function (part) {
-      return needsRefresh(part, state);
-    }).map(refreshPart));
+    var parts = Array.prototype.slice.call(document.querySelectorAll("[data-live-url]"))
+      .filter(function (part) { return needsRefresh(part, state); });
+    var skipped = parts.filter(isBeingTyped);
+    return Promise.all(parts.filter(function (part) { return skipped.indexOf(part) === -1; })
+      .map(refreshPart)).then(function () { return skipped.length === 0; });
   }
 
   function schedule(delay) {
@@ -87,7 +99,8 @@
         return response.json().then(function (state) {
           // Only move to the new version once every part shows it; a failed
           // refresh is retried on the next poll instead of being skipped.
-          return refresh(state).then(function () {
+          return refresh(state).then(function (complete) {
+            if (!complete) return;
             version = String(state.v);
             if (state.status === "closed") stopped = true;
           });
