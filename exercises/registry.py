@@ -51,6 +51,11 @@ class Kind:
     def prepare_context(self, step, session):
         return {}
 
+    def agreements(self, step):
+        """Agreements for the follow-up made in this step (visible ones), for the report's
+        own table: dicts with what, who, side, due. Only the closing kind has them."""
+        return []
+
     def answered_count(self, step):
         """How many participants have answered (for "12 of 20 answered"), or None."""
         return None

@@ -48,3 +48,14 @@ def remember_participant(response, participant):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+def get_session_for_reader(request, code):
+    """The session whose report and exports this user may read: its facilitators, coordinators."""
+    code = normalize_join_code(code)
+    session = Session.objects.select_related("owner").filter(code=code).first()
+    if session is None:
+        raise Http404("No such session")
+    if not session.is_readable_by(request.user):
+        raise PermissionDenied("Not your session")
+    return session

@@ -188,7 +188,9 @@ class StepForm(CleanTextMixin, forms.Form):
 
 
 class ShareForm(forms.Form):
-    username = forms.CharField(label=_("Username of another facilitator"), max_length=150)
+    username = forms.CharField(
+        label=_("Username of another facilitator or a coordinator"), max_length=150
+    )
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)

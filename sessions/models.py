@@ -93,6 +93,10 @@ class Session(models.Model):
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="shared_sessions"
     )
+    # Coordinators read the report and the exports; they cannot change or run the session.
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_sessions"
+    )
     template = models.ForeignKey(AgendaTemplate, on_delete=models.SET_NULL, null=True, blank=True)
     title = models.CharField(_("title"), max_length=150)
     date = models.DateField(_("date"))
@@ -153,6 +157,12 @@ class Session(models.Model):
         if not user.is_authenticated:
             return False
         return self.owner_id == user.pk or self.shared_with.filter(pk=user.pk).exists()
+
+    def is_readable_by(self, user):
+        """The report and exports: the session's facilitators and its coordinators."""
+        return self.is_run_by(user) or (
+            user.is_authenticated and self.coordinators.filter(pk=user.pk).exists()
+        )
 
     @property
     def is_draft(self):

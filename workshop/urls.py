@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from exercises import views as exercises
-from sessions.views import health, live, media, phone, prepare, run
+from sessions.views import health, live, media, phone, prepare, report, run
 
 urlpatterns = [
     path("", phone.home, name="home"),
@@ -41,6 +41,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("c/", report.reports_home, name="reports_home"),
+    path("r/<str:code>/report.pdf", report.report_pdf, name="report_pdf"),
+    path("r/<str:code>/<str:what>", report.export, name="export"),
     path("m/<str:code>/<str:filename>", media.media, name="media"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

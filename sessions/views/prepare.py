@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseBadRequest
@@ -14,10 +15,13 @@ from exercises.registry import get_kind
 from ..access import get_session_for_facilitator
 from ..forms import OrganisationForm, SessionCreateForm, SessionDetailsForm, ShareForm, StepForm
 from ..models import AgendaTemplate, Session, Status
+from ..roles import is_coordinator
 
 
 @login_required
 def facilitator_home(request):
+    if is_coordinator(request.user):
+        return redirect("reports_home")
     sessions = (
         Session.objects.filter(Q(owner=request.user) | Q(shared_with=request.user))
         .distinct()
@@ -28,6 +32,8 @@ def facilitator_home(request):
 
 @login_required
 def create_session(request):
+    if is_coordinator(request.user):
+        raise PermissionDenied("Coordinators read reports; they don't run sessions")
     template = AgendaTemplate.objects.filter(slug="toolkit-2017").first()
     if template is None:
         messages.error(request, _("The toolkit is not loaded. Run: python manage.py load_toolkit"))
@@ -51,6 +57,7 @@ def _prepare_context(session, **extra):
         "organisation_form": OrganisationForm(session=session),
         "share_form": ShareForm(session=session),
         "shared_with": session.shared_with.all(),
+        "coordinators": session.coordinators.all(),
         **extra,
     }
 
@@ -177,7 +184,9 @@ def share_session(request, code):
         return redirect("prepare", session.code)
     form = ShareForm(request.POST, session=session)
     if form.is_valid():
-        session.shared_with.add(form.cleaned_data["username"])
+        user = form.cleaned_data["username"]
+        # A coordinator gets the report, a facilitator the controls.
+        (session.coordinators if is_coordinator(user) else session.shared_with).add(user)
         messages.success(request, _("Shared."))
         return redirect("prepare", session.code)
     return render(request, "facilitator/prepare.html", _prepare_context(session, share_form=form))
