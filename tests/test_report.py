@@ -153,3 +153,19 @@ def test_a_participants_image_url_to_a_file_is_not_embedded(owner_client, sessio
     )
     text = pdf_text(owner_client.get(reverse("report_pdf", args=[session.code])).content)
     assert '<img src="file:///etc/passwd">' in text  # shown as text, escaped, never fetched
+
+
+@pytest.mark.parametrize("fmt, start", [("pdf", b"%PDF"), ("csv", b"\xef\xbb\xbf"), ("json", b"{")])
+def test_export_report_command_writes_each_format(filled, tmp_path, fmt, start):
+    from django.core.management import call_command
+
+    out = tmp_path / f"report.{fmt}"
+    call_command("export_report", filled.code.lower(), "--out", str(out), "--format", fmt)
+    assert out.read_bytes().startswith(start)
+
+
+def test_export_report_command_says_when_the_code_is_unknown(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No session"):
+        call_command("export_report", "ZZZZZZ", "--out", str(tmp_path / "x.pdf"))
