@@ -1,4 +1,4 @@
-"""Uploaded photos and logos: shown only to the session's facilitators and participants."""
+"""Uploaded photos and logos: only for the session's facilitators, coordinators and participants."""
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from ..models import Session
 
 def media(request, code, filename):
     session = get_object_or_404(Session, code=code)
-    if not (session.is_run_by(request.user) or get_participant(request, session)):
+    if not (session.is_readable_by(request.user) or get_participant(request, session)):
         raise PermissionDenied("Not in this session")
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / code / filename).resolve()
