@@ -46,7 +46,7 @@ def test_advance_then_poll_then_panel_shows_the_new_step(owner_client, session, 
     assert changed.status_code == 200
     state = changed.json()
     current = session.steps.get(key="it_takes_a_village")
-    assert state == {"v": state["v"], "status": "live", "step": current.pk}
+    assert state == {"v": state["v"], "status": "live", "step": current.pk, "p": state["p"]}
     assert state["v"] > version
     assert len(changed.content) < 100
 
@@ -98,3 +98,16 @@ def test_state_changes_need_the_csrf_token(facilitator, session):
         reverse("navigate", args=[session.code]), {"action": "next"}, HTTP_X_CSRFTOKEN=str(token)
     )
     assert Session.objects.get(pk=session.pk).current_step is not None
+
+
+def test_a_contribution_changes_the_version_but_not_the_phone_version(client, session, join):
+    step = session.steps.get(key="strength_of_the_other")
+    session.go_to(step)
+    before = poll(client, session, 0).json()
+    join("Fatima").post(
+        reverse("answer", args=[session.code, step.pk]),
+        {"text": "Zij kennen de wijk", "client_id": "x"},
+    )
+    after = poll(client, session, before["v"]).json()
+    assert after["v"] > before["v"]  # the wall refreshes
+    assert after["p"] == before["p"]  # phones keep what they are typing

@@ -14,12 +14,13 @@ def poll(request, code):
     """
     row = (
         Session.objects.filter(code=code)
-        .values_list("version", "status", "current_step_id")
+        .values_list("version", "status", "current_step_id", "phone_version")
         .first()
     )
     if row is None:
         return HttpResponse(status=404)
-    version, status, step = row
+    version, status, step, phone_version = row
     if request.GET.get("v") == str(version):
         return HttpResponse(status=204)
-    return JsonResponse({"v": version, "status": status, "step": step})
+    # "p" changes only when phones must rebuild their exercise panel (step, lock, groups...).
+    return JsonResponse({"v": version, "status": status, "step": step, "p": phone_version})
