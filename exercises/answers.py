@@ -113,16 +113,16 @@ def save_shared_field(step, *, owner, field_name, text, base_version, slot=""):
     `owner` is {"group": g} or {"organisation": o}. Locks the row so two phones saving the
     same field at the same moment are ordered, and the second one learns of the first.
     """
+    lookup = {"step": step, "slot": slot, "client_id": "", "participant": None, **owner}
+    organisation = owner.get("organisation")
+    defaults = {"session": step.session, "side": organisation.side if organisation else ""}
+    try:
+        with transaction.atomic():
+            Contribution.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:  # another member created it this very moment: use theirs
+        pass
     with transaction.atomic():
-        contribution, _created = Contribution.objects.get_or_create(
-            step=step,
-            slot=slot,
-            client_id="",
-            participant=None,
-            **owner,
-            defaults={"session": step.session},
-        )
-        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        contribution = Contribution.objects.select_for_update().get(**lookup)
         current = int(contribution.versions.get(field_name, 0))
         stored = contribution.data.get(field_name, "")
         if base_version != current and stored != text:

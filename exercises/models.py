@@ -9,6 +9,8 @@ from pathlib import PurePosixPath
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Organisation, Participant, Session, SessionStep, Side
@@ -82,7 +84,19 @@ class Contribution(models.Model):
                 fields=["step", "participant", "client_id"],
                 condition=~Q(client_id=""),
                 name="contribution_client_id_unique",
-            )
+            ),
+            # One shared answer per organisation (its card) or group (its proposal) and slot,
+            # even when two members save their first words at the same moment.
+            models.UniqueConstraint(
+                fields=["step", "organisation", "slot"],
+                condition=Q(participant__isnull=True, organisation__isnull=False, client_id=""),
+                name="one_shared_answer_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["step", "group", "slot"],
+                condition=Q(participant__isnull=True, group__isnull=False, client_id=""),
+                name="one_shared_answer_per_group",
+            ),
         ]
 
     def __str__(self):
@@ -110,3 +124,10 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.participant} → {self.proposal_id}"
+
+
+@receiver(post_delete, sender=Contribution)
+def delete_image_file(sender, instance, **kwargs):
+    """A deleted contribution (or session) takes its photo off the disk too."""
+    if instance.image:
+        instance.image.delete(save=False)
