@@ -80,6 +80,14 @@ def add_note(step, participant, *, text, client_id, slot="", data=None):
 
 def save_own_answer(step, participant, *, slot, data):
     """One answer per participant and slot: create or replace it."""
+    try:
+        with transaction.atomic():
+            return _update_or_create_own(step, participant, slot, data)
+    except IntegrityError:  # the same phone's first save arrived twice at once
+        return _update_or_create_own(step, participant, slot, data)
+
+
+def _update_or_create_own(step, participant, slot, data):
     contribution, _created = Contribution.objects.update_or_create(
         step=step,
         participant=participant,

@@ -92,6 +92,12 @@ class Contribution(models.Model):
                 condition=Q(participant__isnull=True, organisation__isnull=False, client_id=""),
                 name="one_shared_answer_per_organisation",
             ),
+            # One own answer per participant and slot (a rating, a reaction to a quote).
+            models.UniqueConstraint(
+                fields=["step", "participant", "slot"],
+                condition=Q(participant__isnull=False, client_id=""),
+                name="one_own_answer_per_slot",
+            ),
             models.UniqueConstraint(
                 fields=["step", "group", "slot"],
                 condition=Q(participant__isnull=True, group__isnull=False, client_id=""),

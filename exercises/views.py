@@ -79,10 +79,15 @@ def step_action(request, code, step_id):
     session = get_session_for_facilitator(request, code)
     step = get_object_or_404(session.steps, pk=step_id, skipped=False)
     action = request.POST.get("action", "")
-    if not get_kind(step.kind).facilitator_action(request, step, action):
-        return HttpResponseBadRequest("Action refused")
-    session.bump(phones=request.POST.get("phones") == "1")
+    changed = get_kind(step.kind).facilitator_action(request, step, action)
+    if changed:
+        session.bump(phones=request.POST.get("phones") == "1")
     if request.POST.get("next") == "prepare":
-        # Set up from the step's edit page (quotes...): back to that page.
+        # Set up from the step's edit page (quotes...): back to that page, where the kind's
+        # message says what was refused, if anything.
         return redirect("edit_step", session.code, step.pk)
+    if not changed:
+        return HttpResponseBadRequest("Action refused")
+    if session.current_step_id == step.pk:
+        session.current_step = step  # the controls show the state the action just set
     return after_change(request, session)
