@@ -58,7 +58,7 @@ def hide_contribution(request, code, contribution_id):
     contribution = get_object_or_404(Contribution, pk=contribution_id, session=session)
     contribution.hidden = request.POST.get("hidden") == "1"
     contribution.save(update_fields=["hidden"])
-    session.bump()
+    session.bump(phones=True)  # phones that list it (agreements) drop it too
     return after_change(request, session)
 
 
