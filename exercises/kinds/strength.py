@@ -26,6 +26,14 @@ from ..registry import Kind, register
 MAX_NOTES_PER_PARTICIPANT = 12
 
 
+def density(count):
+    if count > 24:
+        return "very-dense"
+    if count > 10:
+        return "dense"
+    return ""
+
+
 @register
 class StrengthOfTheOther(Kind):
     slug = "strength"
@@ -51,10 +59,14 @@ class StrengthOfTheOther(Kind):
     def projector_context(self, step, session):
         notes = list(visible(step).select_related("participant", "organisation"))
         spotlight_id = step.state.get("spotlight")
+        about_informal = [n for n in notes if n.side == Side.FORMAL]
+        about_formal = [n for n in notes if n.side == Side.INFORMAL]
         return {
             # The formal side writes about informal workers, and the other way round.
-            "about_informal": [n for n in notes if n.side == Side.FORMAL],
-            "about_formal": [n for n in notes if n.side == Side.INFORMAL],
+            "about_informal": about_informal,
+            "about_formal": about_formal,
+            # Many notes: smaller type in more columns, so a full room still fits the wall.
+            "density": density(max(len(about_informal), len(about_formal))),
             "spotlight": next((n for n in notes if n.pk == spotlight_id), None),
             "prompt_formal": self.prompt(step, Side.FORMAL, session.language),
             "prompt_informal": self.prompt(step, Side.INFORMAL, session.language),
