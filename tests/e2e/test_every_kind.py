@@ -81,12 +81,12 @@ def test_both_sides_walk_through_every_exercise(room):
         expect(phone.locator("#org-who")).to_be_visible(timeout=LIVE)
         phone.fill("#org-who", text)
     expect(wall.locator("#stage")).to_contain_text("CJG Dordrecht", timeout=LIVE)
-    cards = lambda: Contribution.objects.filter(
+    cards = Contribution.objects.filter(
         step__key="picture_of_each_other", organisation__isnull=False
-    )  # noqa: E731
+    )
     expect(formal.locator("#org-who")).to_have_value("Wij zijn het CJG van Dordrecht")
     wall.wait_for_timeout(1500)
-    assert {c.data.get("who") for c in cards()} == {
+    assert {c.data.get("who") for c in cards.all()} == {
         "Wij zijn het CJG van Dordrecht",
         "Wij zijn moeders uit de wijk",
     }
