@@ -29,6 +29,7 @@ migrate: install messages
 
 run: migrate
 	@$(DEV_ENV) $(PY) manage.py create_demo_facilitator
+	@$(DEV_ENV) $(PY) manage.py demo_session --if-missing
 	@echo ""
 	@echo "  Facilitator:  http://$(HOST):$(PORT)/f/   (log in as shown above)"
 	@echo "  Participants: http://$(HOST):$(PORT)/     (enter the session's code)"

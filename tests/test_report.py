@@ -169,3 +169,20 @@ def test_export_report_command_says_when_the_code_is_unknown(db, tmp_path):
 
     with pytest.raises(CommandError, match="No session"):
         call_command("export_report", "ZZZZZZ", "--out", str(tmp_path / "x.pdf"))
+
+
+def test_demo_session_fills_every_exercise_and_runs_once(db, capsys):
+    from django.core.management import call_command
+
+    from exercises.registry import get_kind
+    from sessions.models import Session
+
+    call_command("demo_session", "--participants", "12")
+    session = Session.objects.get()
+    assert session.is_closed and session.participants.count() == 12
+    for step in session.active_steps():
+        if get_kind(step.kind).takes_input:
+            assert step.contributions.exists() or step.kind == "group_proposal", step.key
+    call_command("demo_session", "--if-missing")
+    assert Session.objects.count() == 1
+    assert session.code in capsys.readouterr().out

@@ -17,8 +17,9 @@ from django.utils import timezone
 from exercises.answers import add_note, save_own_answer, save_shared_field
 from exercises.models import Contribution
 from sessions.forms import SessionCreateForm
-from sessions.models import AgendaTemplate, Participant
+from sessions.models import AgendaTemplate, Participant, Session
 
+DEMO_TITLE = "Samen sterk in Dordrecht"
 FORMAL = ["CJG Dordrecht", "Jeugdteam Dordrecht-Oost", "GGD Zuid-Holland Zuid"]
 INFORMAL = ["Stichting Al Amal", "Turks Ouderplatform", "Vrouwen van Nu", "Buurtvaders Crabbehof"]
 FIRST_NAMES = [
@@ -77,7 +78,9 @@ CARD_TEXTS = {
 }
 QUOTES = {
     "power": "“Wij worden pas gebeld als het al misgaat, niet om mee te denken.”",
-    "loyalty": "“Als ik iets doorgeef aan het wijkteam, ben ik het vertrouwen van de moeders kwijt.”",
+    "loyalty": (
+        "“Als ik iets doorgeef aan het wijkteam, ben ik het vertrouwen van de moeders kwijt.”"
+    ),
     "values": "“Ze zien onze manier van opvoeden vooral als een probleem.”",
 }
 AGREEMENTS = [
@@ -95,9 +98,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--participants", type=int, default=24)
         parser.add_argument("--seed", type=int, default=2017)
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="only when the demo facilitator has no demo session yet (used by `make run`)",
+        )
 
     @transaction.atomic
-    def handle(self, participants, seed, **options):
+    def handle(self, participants, seed, if_missing=False, **options):
+        existing = Session.objects.filter(owner__username="demo", title=DEMO_TITLE).first()
+        if if_missing and existing:
+            self.stdout.write(
+                f"Demo session '{existing.title}': code {existing.code}\n"
+                f"  report: /r/{existing.code}/report.pdf   controls: /f/{existing.code}/controls/"
+            )
+            return None
         rng = random.Random(seed)
         if not AgendaTemplate.objects.filter(slug="toolkit-2017").exists():
             call_command("load_toolkit", verbosity=0)
@@ -107,7 +122,7 @@ class Command(BaseCommand):
         )
         form = SessionCreateForm(
             data={
-                "title": "Samen sterk in Dordrecht",
+                "title": DEMO_TITLE,
                 "date": timezone.localdate().isoformat(),
                 "place": "Wijkcentrum Crabbehof, Dordrecht",
                 "language": "nl",
@@ -237,6 +252,7 @@ class Command(BaseCommand):
                 person,
                 slot="letter",
                 data={
-                    "text": f"Beste partners, ik neem mee dat we elkaar nodig hebben. Groet, {person.name}"
+                    "text": "Beste partners, ik neem mee dat we elkaar nodig hebben. "
+                    f"Groet, {person.name}"
                 },
             )
