@@ -186,3 +186,20 @@ def test_demo_session_fills_every_exercise_and_runs_once(db, capsys):
     call_command("demo_session", "--if-missing")
     assert Session.objects.count() == 1
     assert session.code in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("participants", [5, 60])
+def test_building_the_report_takes_the_same_queries_for_5_or_60(
+    db, participants, django_assert_max_num_queries
+):
+    from django.core.management import call_command
+
+    from sessions.models import Session
+    from sessions.report import render_report_html
+
+    call_command("demo_session", "--participants", str(participants))
+    session = Session.objects.get()
+    # 18 today; an N+1 over 60 participants would add 60 or more.
+    with django_assert_max_num_queries(40):
+        html = render_report_html(session)
+    assert "Samen sterk in Dordrecht" in html
