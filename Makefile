@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development runs with DEBUG on; production reads its settings from the environment (README).
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install messages migrate lint format serve clean
+.PHONY: run test install messages migrate lint format serve clean bench bench-report
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=localhost,127.0.0.1 SE
 
 test: install messages
 	$(TEST_ENV) $(PY) -m pytest
+
+# Benchmarks: figures for docs/benchmarks.md, never assertions in the tests.
+bench: bench-report
+
+bench-report: install messages
+	$(PY) bench/report_bench.py 20 60 200
 
 lint: install
 	$(VENV)/bin/ruff check .
