@@ -8,6 +8,7 @@ spotlight one note for the plenary conversation.
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Side
@@ -49,7 +50,7 @@ class StrengthOfTheOther(Kind):
     def phone_context(self, step, session, participant):
         notes = Contribution.objects.filter(step=step, participant=participant)
         return {
-            "prompt": self.prompt(step, participant.side, None),
+            "prompt": self.prompt(step, participant.side, get_language()),
             "my_notes": notes,
             "client_id": new_client_id(),
             "note_max": NOTE_MAX_LENGTH,

@@ -83,6 +83,30 @@ QUOTES = {
     ),
     "values": "“Ze zien onze manier van opvoeden vooral als een probleem.”",
 }
+TREE_NOTES = {
+    "fruits": [
+        "Meer ouders bereiken die nu buiten beeld blijven",
+        "Eerder signaleren als een gezin vastloopt",
+        "Samen één aanpak per gezin",
+    ],
+    "roots": [
+        "Vrijwilligers spreken de taal van de ouders",
+        "Kennis van de sociale kaart",
+        "Vertrouwen in de wijk",
+    ],
+    "trunk": ["Jeugdteam: casusregie en veiligheid", "Sleutelpersoon als brug naar school"],
+    "sun": ["Tijd en ruimte van het management", "Structureel overleg, niet alleen bij crisis"],
+    "watering_can": [
+        "Terugkoppeling na een doorverwijzing",
+        "Uitleg over wat het jeugdteam wel en niet mag",
+    ],
+}
+PITFALL_ACTIONS = [
+    "Elke zes weken een wijkoverleg met beide kanten",
+    "Vrijwilligers niet overvragen: maximaal twee gezinnen per persoon",
+    "Uren voor samenwerking opnemen in het jaarplan",
+    "Eén coördinator per wijk",
+]
 AGREEMENTS = [
     ("Maandelijks overleg tussen CJG en sleutelpersonen", "Sanne (CJG)", "both", 30),
     ("Training ‘signalen herkennen’ voor vrijwilligers", "Jeugdteam Oost", "formal", 60),
@@ -216,6 +240,20 @@ class Command(BaseCommand):
                 save_own_answer(
                     step, person, slot=quote["id"], data={"answer": answer, "comment": ""}
                 )
+
+    def fill_tree(self, session, step, people, rng):
+        for zone, texts in TREE_NOTES.items():
+            for number, text in enumerate(texts):
+                person = rng.choice(people)
+                add_note(step, person, text=text, client_id=f"demo-{zone}-{number}", slot=zone)
+
+    def fill_pitfalls(self, session, step, people, rng):
+        for person in people:
+            for item in step.config.get("pitfalls", []):
+                data = {"rating": rng.randint(1, 5), "action": ""}
+                if rng.random() < 0.2:
+                    data["action"] = rng.choice(PITFALL_ACTIONS)
+                save_own_answer(step, person, slot=item["key"], data=data)
 
     def fill_closing(self, session, step, people, rng):
         for person in people:
