@@ -128,6 +128,33 @@ def test_both_sides_walk_through_every_exercise(room):
     assert reactions["formal"]["answer"] == "yes"
     assert reactions["informal"] == {"answer": "no", "comment": "Bij ons gaat het juist goed"}
 
+    # Cooperation tree: a note into the roots from each side, drawn on the wall.
+    go(desk, session, "tree")
+    for phone, text in (
+        (formal, "Kennis van de sociale kaart"),
+        (informal, "Vertrouwen van de moeders"),
+    ):
+        expect(phone.locator("#tree-text")).to_be_visible(timeout=LIVE)
+        phone.locator("input[name=zone][value=roots]").check(force=True)
+        phone.fill("#tree-text", text)
+        phone.locator("#tree-notes button.primary").click()
+        expect(wall.locator("#stage")).to_contain_text(text, timeout=LIVE)
+    assert set(Contribution.objects.filter(step__key="tree").values_list("slot", flat=True)) == {
+        "roots"
+    }
+
+    # Pitfalls: ratings from both sides, charted per side.
+    go(desk, session, "pitfalls")
+    for phone, rating in ((formal, "2"), (informal, "5")):
+        expect(phone.locator("form.pit-item").first).to_be_visible(timeout=LIVE)
+        phone.locator("form.pit-item").first.locator(f"input[name=rating][value='{rating}']").check(
+            force=True
+        )
+    wall.wait_for_timeout(2000)
+    ratings = {c.side: c.data["rating"] for c in Contribution.objects.filter(step__key="pitfalls")}
+    assert ratings == {"formal": 2, "informal": 5}
+    expect(wall.locator("#stage")).to_contain_text("Informeel", timeout=LIVE)
+
     # Closing: an evaluation and an agreement from a phone, shown on the wall.
     go(desk, session, "closing")
     expect(formal.locator("#closing-worked")).to_be_visible(timeout=LIVE)
