@@ -91,11 +91,12 @@ def test_the_tally_counts_formal_and_informal_apart(owner_client, session, step,
     toggle(join("Aylin", "informal"), answer_url(step), SECOND, on=False)
     page = projector(owner_client, session)
     first = tally_row(page, FIRST)
-    assert '<strong class="tally-total" title="Total">3</strong>' in first
-    assert "formal 2</span>" in first and "informal 1</span>" in first
-    assert "most chosen" in first
+    # The wall speaks the session's language: Dutch.
+    assert '<strong class="tally-total" title="Totaal">3</strong>' in first
+    assert "formeel 2</span>" in first and "informeel 1</span>" in first
+    assert "meest gekozen" in first
     second = tally_row(page, SECOND)
-    assert ">0</strong>" in second and "most chosen" not in second
+    assert ">0</strong>" in second and "meest gekozen" not in second
     assert "1</strong>" in tally_row(page, LAST)
     # Fatima and the formal two marked something; Aylin only un-marked.
     assert "3 of 4 answered" in page or "3 van 4 beantwoord" in page
@@ -107,7 +108,7 @@ def test_hidden_marks_are_not_counted_on_the_wall(owner_client, session, step, j
     hidden = Contribution.objects.get(participant__name="Joost")
     owner_client.post(reverse("hide_contribution", args=[session.code, hidden.pk]), {"hidden": "1"})
     first = tally_row(projector(owner_client, session), FIRST)
-    assert ">1</strong>" in first and "formal 0</span>" in first
+    assert ">1</strong>" in first and "formeel 0</span>" in first
     assert Contribution.objects.count() == 2
 
 

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.answers import add_note, save_own_answer, save_shared_field
-from exercises.models import Contribution
+from exercises.grouping import form_groups
+from exercises.models import Contribution, Vote
 from sessions.forms import SessionCreateForm
 from sessions.models import AgendaTemplate, Participant, Session
 
@@ -107,6 +108,41 @@ PITFALL_ACTIONS = [
     "Uren voor samenwerking opnemen in het jaarplan",
     "Eén coördinator per wijk",
 ]
+PROPOSALS = [
+    {
+        "title": "Over de drempel: samen naar het CJG",
+        "what": (
+            "Sleutelfiguren lopen de eerste keer mee naar het CJG en leggen uit wat er gebeurt."
+        ),
+        "roles_formal": "Het CJG maakt tijd voor een warme overdracht, zonder wachtlijst.",
+        "roles_informal": "De sleutelfiguur bereidt voor, gaat mee en blijft aanspreekpunt.",
+        "conditions": "Vertrouwen, een vaste contactpersoon en een kleine vergoeding.",
+    },
+    {
+        "title": "Vadercafé met zwemmen",
+        "what": "Eens per maand zwemmen vaders en zonen samen; daarna een gesprek over vaderschap.",
+        "roles_formal": "Het jeugdteam levert een gespreksleider en regelt het zwembad.",
+        "roles_informal": "Buurtvaders nodigen persoonlijk uit en openen het gesprek.",
+        "conditions": "Het blijft informeel: geen dossiers, geen intake.",
+    },
+    {
+        "title": "Een veilige ruimte voor moeders",
+        "what": "Moeders praten in eigen kring over opvoeden; het CJG is erbij en luistert.",
+        "roles_formal": "Luisteren; alleen iets inbrengen als daarom gevraagd wordt.",
+        "roles_informal": "De vrijwilligers kiezen de onderwerpen en leiden het gesprek.",
+        "conditions": "Hun proces volgen, niet dat van de instelling.",
+    },
+]
+PLAN = {
+    "looking_back": "Wij kennen de moeders uit de wijk; het CJG kent de weg naar hulp.",
+    "looking_forward": "Over een jaar weten ouders ons allebei te vinden.",
+    "goals": "Meer ouders bereiken met opvoedvragen, eerder en lichter.",
+    "concrete": "Elke maand een koffieochtend in het buurthuis, met iemand van het CJG erbij.",
+    "roles": "Formeel: kennis en doorverwijzing. Informeel: uitnodigen, vertrouwen en taal.",
+    "conditions": "Vaste contactpersonen aan beide kanten en tijd van de leidinggevenden.",
+    "agreements": "Eerste koffieochtend vóór 1 februari; evaluatie na drie ochtenden.",
+}
+
 AGREEMENTS = [
     ("Maandelijks overleg tussen CJG en sleutelpersonen", "Sanne (CJG)", "both", 30),
     ("Training ‘signalen herkennen’ voor vrijwilligers", "Jeugdteam Oost", "formal", 60),
@@ -254,6 +290,31 @@ class Command(BaseCommand):
                 if rng.random() < 0.2:
                     data["action"] = rng.choice(PITFALL_ACTIONS)
                 save_own_answer(step, person, slot=item["key"], data=data)
+
+    def fill_group_proposal(self, session, step, people, rng):
+        if not session.groups.exists():
+            form_groups(session, 4)
+        proposals = []
+        for group, texts in zip(session.groups.order_by("number"), PROPOSALS, strict=False):
+            for key, text in texts.items():
+                result = save_shared_field(
+                    step, owner={"group": group}, field_name=key, text=text, base_version=0
+                )
+            proposals.append(result.contribution)
+        step.state = {**step.state, "votes_each": 2, "vote_closed": True, "results": True}
+        step.save(update_fields=["state"])
+        for person in people:
+            for proposal in rng.sample(proposals, min(2, len(proposals))):
+                Vote.objects.create(step=step, participant=person, proposal=proposal)
+
+    def fill_cooperation_plan(self, session, step, people, rng):
+        if not session.groups.exists():
+            form_groups(session, 4)
+        for group in session.groups.order_by("number")[:3]:
+            for key, text in PLAN.items():
+                save_shared_field(
+                    step, owner={"group": group}, field_name=key, text=text, base_version=0
+                )
 
     def fill_closing(self, session, step, people, rng):
         for person in people:
