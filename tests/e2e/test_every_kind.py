@@ -116,6 +116,27 @@ def test_both_sides_walk_through_every_exercise(room):
     wall.wait_for_timeout(1500)
     assert Contribution.objects.filter(step__key="examples", data__inspires=True).count() == 2
 
+    # Invent your own example: mixed groups, a proposal written together, then a vote.
+    go(desk, session, "own_example")
+    desk.locator("#live button[value=form_groups]").first.click()
+    for phone in (formal, informal):
+        expect(phone.locator("#gp-title")).to_be_visible(timeout=LIVE)
+    formal.fill("#gp-title", "Samen naar het CJG")
+    informal.fill("#gp-roles_informal", "Wij gaan mee en vertalen")
+    expect(wall.locator("#stage")).to_contain_text("Samen naar het CJG", timeout=LIVE)
+    wall.wait_for_timeout(1500)
+    desk.reload()
+    desk.locator("#live button[value=open_vote]").click()
+    for phone in (formal, informal):
+        phone.locator("#gp-ballot button[value=vote]").first.click(timeout=LIVE)
+        expect(phone.locator("#gp-ballot button[value=unvote]")).to_have_count(1, timeout=LIVE)
+    desk.locator("#live button[value=close_vote]").click()
+    expect(wall.locator("#stage")).to_contain_text("2", timeout=LIVE)
+    proposal = Contribution.objects.get(step__key="own_example")
+    assert proposal.data["title"] == "Samen naar het CJG"
+    assert proposal.data["roles_informal"] == "Wij gaan mee en vertalen"
+    assert proposal.votes.count() == 2
+
     # What stands in the way: reacting to the prepared quote.
     go(desk, session, "obstacles")
     expect(formal.locator("form.quote-reaction")).to_be_visible(timeout=LIVE)
@@ -127,6 +148,12 @@ def test_both_sides_walk_through_every_exercise(room):
     reactions = {c.side: c.data for c in Contribution.objects.filter(step__key="obstacles")}
     assert reactions["formal"]["answer"] == "yes"
     assert reactions["informal"] == {"answer": "no", "comment": "Bij ons gaat het juist goed"}
+
+    # Setting up a cooperation: the same group writes its plan.
+    go(desk, session, "cooperation_plan")
+    expect(formal.locator("#cp-goals")).to_be_visible(timeout=LIVE)
+    formal.fill("#cp-goals", "Meer ouders bereiken, eerder en lichter")
+    expect(wall.locator("#stage")).to_contain_text("1 van 7 delen", timeout=LIVE)
 
     # Cooperation tree: a note into the roots from each side, drawn on the wall.
     go(desk, session, "tree")
