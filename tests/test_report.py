@@ -203,3 +203,40 @@ def test_building_the_report_takes_the_same_queries_for_5_or_60(
     with django_assert_max_num_queries(40):
         html = render_report_html(session)
     assert "Samen sterk in Dordrecht" in html
+
+
+def test_the_demo_report_holds_every_section_with_its_content(db, owner_client, facilitator):
+    """Each exercise's outcome, as entered, in the PDF; a hidden one is left out."""
+    from django.core.management import call_command
+
+    from sessions.models import Session
+
+    call_command("demo_session", "--participants", "12")
+    session = Session.objects.get()
+    session.owner = facilitator
+    session.save()
+    hidden = Contribution.objects.filter(step__kind="tree").first()
+    hidden.hidden = True
+    hidden.save()
+    text = " ".join(
+        pdf_text(owner_client.get(reverse("report_pdf", args=[session.code])).content).split()
+    )
+    for expected in (
+        "Afspraken voor vervolg",  # the agreements, near the front
+        "Maandelijks overleg",
+        "Oefening: Een (nieuw) beeld van elkaar",  # the organisations' cards
+        "betrokken mensen",
+        "Oefening: De kracht van de ander",
+        "Voorbeelden van samenwerking",
+        "Zelf een voorbeeld bedenken",
+        "Vadercafé met zwemmen",  # a proposal, with its votes
+        "Wat staat in de weg?",
+        "Opzetten van een samenwerking",
+        "Meer ouders bereiken",
+        "Boom van samenwerking",
+        "Valkuilen",
+        "Afsluiting",
+        "Beste partners",  # a letter
+    ):
+        assert expected in text, expected
+    assert hidden.data["text"] not in text

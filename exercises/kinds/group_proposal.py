@@ -94,6 +94,7 @@ class GroupProposal(GroupWork):
                 "title": proposal.data.get("title", ""),
                 "votes": proposal.vote_count,
                 "bar": bar_class(proposal.vote_count, scale),
+                "percent": round(100 * proposal.vote_count / scale) if scale else 0,
                 "most": scale > 0 and proposal.vote_count == scale,
             }
             for proposal in proposals
