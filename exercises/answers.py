@@ -154,3 +154,19 @@ def save_status(request, *, errors=None, conflict=None, saved=False, extra=None,
     """The small fragment that replaces a form's status line after an autosave."""
     context = {"errors": errors or [], "conflict": conflict, "saved": saved, **(extra or {})}
     return render(request, "exercises/_save_status.html", context, status=status)
+
+
+def save_shared_field_response(request, step, *, owner, field_name, text, base_version):
+    """Save one field of a shared answer and answer the phone: saved, or a 409 conflict that
+    shows the other writer's text (the writer's own stays in their field)."""
+    result = save_shared_field(
+        step, owner=owner, field_name=field_name, text=text, base_version=base_version
+    )
+    if result.conflict:
+        return save_status(
+            request,
+            conflict=result.their_text or _("(they emptied this field)"),
+            extra={"base_version": result.version},
+            status=409,
+        )
+    return save_status(request, saved=True, extra={"base_version": result.version})

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Session, Side, localized
 
-from .answers import clean_answer_text, parse_version, save_shared_field, save_status
+from .answers import clean_answer_text, parse_version, save_shared_field_response, save_status
 from .models import Contribution, Group, GroupMember
 from .registry import Kind
 
@@ -454,21 +454,14 @@ class GroupWork(Kind):
             )
         except forms.ValidationError as error:
             return save_status(request, errors=error.messages, extra=extra, status=422)
-        result = save_shared_field(
+        return save_shared_field_response(
+            request,
             step,
             owner={"group": group},
             field_name=field["key"],
             text=text,
             base_version=base_version,
         )
-        if result.conflict:
-            return save_status(
-                request,
-                conflict=result.their_text or _("(they emptied this field)"),
-                extra={"base_version": result.version},
-                status=409,
-            )
-        return save_status(request, saved=True, extra={"base_version": result.version})
 
     # --- the facilitator ----------------------------------------------------------------
 

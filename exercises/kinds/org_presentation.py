@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions.models import localized
 
-from ..answers import clean_answer_text, parse_version, save_shared_field, save_status
+from ..answers import clean_answer_text, parse_version, save_shared_field_response, save_status
 from ..models import Contribution
 from ..registry import Kind, register
 
@@ -289,21 +289,14 @@ class OrgPresentation(Kind):
             return save_status(
                 request, errors=error.messages, extra={"base_version": base_version}, status=422
             )
-        result = save_shared_field(
+        return save_shared_field_response(
+            request,
             step,
             owner={"organisation": organisation},
             field_name=field_name,
             text=text,
             base_version=base_version,
         )
-        if result.conflict:
-            return save_status(
-                request,
-                conflict=result.their_text or _("(they emptied this field)"),
-                extra={"base_version": result.version},
-                status=409,
-            )
-        return save_status(request, saved=True, extra={"base_version": result.version})
 
     def _upload(self, request, step, organisation):
         upload = request.FILES.get("image")
