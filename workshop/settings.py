@@ -171,6 +171,8 @@ LIVE_POLL_INTERVAL_MS = int(os.environ.get("LIVE_POLL_INTERVAL_MS", "1500"))
 # Failed join-code attempts per client address before it must wait.
 JOIN_ATTEMPTS_PER_WINDOW = int(os.environ.get("JOIN_ATTEMPTS_PER_WINDOW", "20"))
 JOIN_ATTEMPT_WINDOW_SECONDS = int(os.environ.get("JOIN_ATTEMPT_WINDOW_SECONDS", "600"))
+# Sessions older than this are deleted by `manage.py purge_sessions` (run it daily).
+RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "365"))
 # A participant's phone cookie lasts long enough for a day-long meeting and a follow-up look.
 PARTICIPANT_COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("f/<str:code>/steps/<int:step_id>/", prepare.edit_step, name="edit_step"),
     path("f/<str:code>/steps/<int:step_id>/change", prepare.change_step, name="change_step"),
     path("f/<str:code>/share", prepare.share_session, name="share_session"),
+    path("f/<str:code>/delete", prepare.delete_session, name="delete_session"),
     path("f/<str:code>/controls/", run.controls, name="controls"),
     path("f/<str:code>/projector/", run.projector, name="projector"),
     path("f/<str:code>/navigate", run.navigate, name="navigate"),

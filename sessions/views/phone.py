@@ -1,5 +1,6 @@
 """The participant's phone: join with a code, follow the session, send a question."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,7 +66,8 @@ def join(request, code):
         elif form.is_valid():
             participant = form.save()
             return remember_participant(redirect("phone", session.code), participant)
-    return render(request, "phone/join.html", {"session": session, "form": form})
+    context = {"session": session, "form": form, "retention_days": settings.RETENTION_DAYS}
+    return render(request, "phone/join.html", context)
 
 
 def _phone_session(request, code):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from exercises.registry import get_kind
 
+from .. import retention
 from ..access import get_session_for_facilitator
 from ..forms import OrganisationForm, SessionCreateForm, SessionDetailsForm, ShareForm, StepForm
 from ..models import AgendaTemplate, Session, Status
@@ -190,3 +191,19 @@ def share_session(request, code):
         messages.success(request, _("Shared."))
         return redirect("prepare", session.code)
     return render(request, "facilitator/prepare.html", _prepare_context(session, share_form=form))
+
+
+@login_required
+@require_POST
+def delete_session(request, code):
+    """The session's own facilitator deletes it with all its personal data."""
+    session = get_session_for_facilitator(request, code)
+    if session.owner_id != request.user.pk:
+        raise PermissionDenied("Only the session's own facilitator can delete it")
+    if request.POST.get("confirm") != session.code:
+        messages.error(request, _("Type the session's code to confirm the deletion."))
+        return redirect("prepare", session.code)
+    title = session.title
+    retention.delete_session(session)
+    messages.success(request, _("“%(title)s” and all its data are deleted.") % {"title": title})
+    return redirect("facilitator_home")
