@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models import Session, Side, localized
 
 from .answers import clean_answer_text, parse_version, save_shared_field_response, save_status
+from .deck import STAY, neighbour
 from .models import Contribution, Group, GroupMember
 from .registry import Kind
 
@@ -477,21 +478,11 @@ class GroupWork(Kind):
             return None
         _rows, deck, _fields = self.board(step, step.session)
         numbers = [row["number"] for row in deck]
-        shown = step.state.get("group")
-        position = numbers.index(shown) if shown in numbers else None
-        if action == "next_group":
-            if position is None:
-                if not numbers:
-                    return False
-                target = numbers[0]
-            elif position + 1 < len(numbers):
-                target = numbers[position + 1]
-            else:
-                return False  # already the last group
-        elif action == "previous_group":
-            if position is None:
+        if action in ("next_group", "previous_group"):
+            direction = 1 if action == "next_group" else -1
+            target = neighbour(numbers, step.state.get("group"), direction)
+            if target is STAY:
                 return False
-            target = numbers[position - 1] if position > 0 else None
         elif action == "show_group":
             number = parse_int(request.POST.get("group"))
             if number is None or not step.session.groups.filter(number=number).exists():

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models import localized
 
 from ..answers import clean_answer_text, parse_version, save_shared_field_response, save_status
+from ..deck import STAY, neighbour
 from ..models import Contribution
 from ..registry import Kind, register
 
@@ -363,21 +364,11 @@ class OrgPresentation(Kind):
             return False
         _rows, deck = self._board(step, step.session)
         ids = [row["organisation"].pk for row in deck]
-        current = step.state.get("card")
-        position = ids.index(current) if current in ids else None
-        if action == "next_card":
-            if position is None:
-                if not ids:
-                    return False
-                target = ids[0]
-            elif position + 1 < len(ids):
-                target = ids[position + 1]
-            else:
-                return False  # already the last card
-        elif action == "previous_card":
-            if position is None:
+        if action in ("next_card", "previous_card"):
+            direction = 1 if action == "next_card" else -1
+            target = neighbour(ids, step.state.get("card"), direction)
+            if target is STAY:
                 return False
-            target = ids[position - 1] if position > 0 else None  # before the first: overview
         elif action == "show_card":
             target = self._chosen_card(request, step, ids)
             if target is None:
