@@ -22,14 +22,10 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("ALLOW_INSECURE_SECRET", False):
-        # Refuse to run a public server with a key everybody can read in this file.
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Without SECRET_KEY the development key is used; workshop/wsgi.py refuses to serve with it
+# unless DEBUG is on, while management commands (migrate, makemigrations) still run.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -4,3 +4,15 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop.settings")
 application = get_wsgi_application()
+
+
+def _refuse_the_development_key():
+    """A public server must not sign cookies with a key everybody can read in the source."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not settings.DEBUG and settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
+
+
+_refuse_the_development_key()

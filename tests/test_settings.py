@@ -1,0 +1,35 @@
+"""The server refuses to run in production mode with the development key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(code, **env):
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
+    )
+
+
+def test_the_wsgi_app_refuses_to_serve_without_a_secret_key():
+    result = run("import workshop.wsgi")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_the_wsgi_app_serves_with_a_secret_key_or_in_debug():
+    assert run("import workshop.wsgi", SECRET_KEY="a-long-random-production-key").returncode == 0
+    assert run("import workshop.wsgi", DEBUG="1").returncode == 0
+
+
+def test_management_commands_run_without_a_secret_key():
+    result = run(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='workshop.settings'; "
+        "django.setup(); from django.core.management import call_command; "
+        "call_command('makemigrations', '--check', '--dry-run')"
+    )
+    assert result.returncode == 0, result.stderr
