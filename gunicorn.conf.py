@@ -1,0 +1,23 @@
+"""gunicorn in production: `make serve`, or `.venv/bin/gunicorn -c gunicorn.conf.py workshop.wsgi`.
+
+Every value can be set from the environment, so a deployment changes none of this file.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Threaded workers keep phones' connections alive between polls; a poll is a few ms of work,
+# so two processes per core with a few threads each keep both cores busy.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A phone polls every 1.5 s: keep its connection open longer than that.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Generating a report PDF for a large session can take several seconds.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 20
+# The app logs its own requests (without personal data); gunicorn logs only its errors.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
