@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
     "sessions.apps.WorkshopSessionsConfig",
     "exercises.apps.ExercisesConfig",
 ]
@@ -48,7 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "workshop.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +162,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Served over HTTPS (secure cookies on): plain HTTP is redirected, and browsers are told for a
+# year never to try it (HSTS). A load balancer probes /healthz over plain HTTP: not redirected.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Only a request to hstspreload.org puts the domain on browsers' built-in list.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # How often phones and the projector ask "anything new?" (milliseconds).
 LIVE_POLL_INTERVAL_MS = int(os.environ.get("LIVE_POLL_INTERVAL_MS", "1500"))
@@ -182,5 +193,24 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO; only its problems matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+    },
+}
+
+# Content Security Policy (django-csp): no inline scripts or styles anywhere; page scripts live
+# in static/js and htmx is configured (base.html) not to inject its indicator styles and not to
+# eval. The admin is staff-only and ships its own inline scripts and styles: left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     },
 }
