@@ -104,7 +104,7 @@ class Session(models.Model):
     language = models.CharField(
         _("language of the wall and the report"),
         max_length=8,
-        choices=settings.LANGUAGES,
+        choices=settings.SESSION_LANGUAGES,
         default="nl",
     )
     code = models.CharField(max_length=8, unique=True, editable=False)

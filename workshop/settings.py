@@ -129,7 +129,10 @@ LOGIN_REDIRECT_URL = "facilitator_home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# Dutch and English are complete: the facilitator's pages, the wall and the report use them.
+# Turkish and Arabic cover everything a participant sees on the phone.
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English")), ("tr", _("Turkish")), ("ar", _("Arabic"))]
+SESSION_LANGUAGES = LANGUAGES[:2]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
