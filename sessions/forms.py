@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Participant, Question, Session, SessionStep, Side
@@ -230,6 +232,15 @@ class JoinForm(CleanTextMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    language = forms.ChoiceField(
+        label=_("Language on your phone"),
+        # Each language in its own name, so everyone finds theirs whatever the page is in.
+        choices=[
+            (code, translation.get_language_info(code)["name_local"])
+            for code, _name in settings.LANGUAGES
+        ],
+        help_text=_("You can change it at any time at the top of the page."),
+    )
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,6 +281,7 @@ class JoinForm(CleanTextMixin, forms.Form):
             name=self.cleaned_data["name"],
             organisation=organisation,
             side=self.cleaned_data["side"],
+            language=self.cleaned_data["language"],
         )
         self.session.bump()
         return participant

@@ -10,6 +10,7 @@ urlpatterns = [
     path("j/<str:code>", phone.join, name="join"),
     path("p/<str:code>/", phone.phone, name="phone"),
     path("p/<str:code>/question", phone.ask_question, name="ask_question"),
+    path("p/<str:code>/language", phone.set_phone_language, name="set_phone_language"),
     path("p/<str:code>/steps/<int:step_id>/answer", exercises.answer, name="answer"),
     path("live/<str:code>", live.poll, name="poll"),
     path("f/", prepare.facilitator_home, name="facilitator_home"),

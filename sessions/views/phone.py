@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -12,6 +14,7 @@ from exercises.rendering import step_context
 from ..access import get_participant, remember_participant
 from ..codes import normalize_join_code
 from ..forms import JoinCodeForm, JoinForm, QuestionForm
+from ..languages import phone_language, remember_phone_language, supported_phone_language
 from ..models import Session
 from ..ratelimit import join_attempts_exhausted, record_failed_join
 
@@ -59,13 +62,18 @@ def join(request, code):
         return _join_refused(
             request, _("This session has closed. Joining is no longer possible."), 410
         )
-    form = JoinForm(request.POST or None, session=session)
+    # The join page speaks the phone's browser language (or the one picked at the top),
+    # and offers it as the participant's own language.
+    form = JoinForm(
+        request.POST or None, session=session, initial={"language": translation.get_language()}
+    )
     if request.method == "POST":
         if session.participants.count() >= MAX_PARTICIPANTS:
             form.add_error(None, _("This session is full."))
         elif form.is_valid():
             participant = form.save()
-            return remember_participant(redirect("phone", session.code), participant)
+            response = remember_participant(redirect("phone", session.code), participant)
+            return remember_phone_language(response, participant.language)
     context = {"session": session, "form": form, "retention_days": settings.RETENTION_DAYS}
     return render(request, "phone/join.html", context)
 
@@ -85,6 +93,11 @@ def phone(request, code):
     session, participant = _phone_session(request, code)
     if participant is None:
         return redirect("join", code)
+    with translation.override(phone_language(session, participant)):
+        return _render_phone(request, session, participant)
+
+
+def _render_phone(request, session, participant):
     context = {
         "session": session,
         "participant": participant,
@@ -100,10 +113,29 @@ def phone(request, code):
 
 
 @require_POST
+def set_phone_language(request, code):
+    """The participant switches their phone to another language, at any moment."""
+    session, participant = _phone_session(request, code)
+    if participant is None:
+        return redirect("join", code)
+    language = supported_phone_language(request.POST.get("language"))
+    if language is None:
+        return HttpResponseBadRequest("Unknown language")
+    participant.language = language
+    participant.save(update_fields=["language"])
+    return remember_phone_language(redirect("phone", session.code), language)
+
+
+@require_POST
 def ask_question(request, code):
     session, participant = _phone_session(request, code)
     if participant is None:
         return redirect("join", code)
+    with translation.override(phone_language(session, participant)):
+        return _ask_question(request, session, participant)
+
+
+def _ask_question(request, session, participant):
     form = QuestionForm(request.POST)
     sent = False
     if session.is_closed:
