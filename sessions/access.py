@@ -1,15 +1,26 @@
 """Who may open what. Views call these and never check ownership inline."""
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .codes import normalize_join_code
 from .models import Participant, Session
 
+# The phone's cookie holds the participant's random token, signed with SECRET_KEY: a cookie
+# that was made up or edited is ignored, and rotating the key signs every phone out.
+PARTICIPANT_COOKIE_SALT = "workshop.participant"
+
 
 def participant_cookie_name(code):
     return f"wp_{code}"
+
+
+def participant_cookie_value(participant):
+    """The signed cookie value that makes a phone this participant (as set_signed_cookie)."""
+    name = participant_cookie_name(participant.session.code)
+    return signing.get_cookie_signer(salt=name + PARTICIPANT_COOKIE_SALT).sign(participant.token)
 
 
 def get_session_for_facilitator(request, code):
@@ -28,7 +39,9 @@ def get_session_for_facilitator(request, code):
 
 def get_participant(request, session):
     """The participant this phone is in `session`, from its cookie; None if it hasn't joined."""
-    token = request.COOKIES.get(participant_cookie_name(session.code))
+    token = request.get_signed_cookie(
+        participant_cookie_name(session.code), default=None, salt=PARTICIPANT_COOKIE_SALT
+    )
     if not token:
         return None
     return (
@@ -39,9 +52,12 @@ def get_participant(request, session):
 
 
 def remember_participant(response, participant):
+    # Path "/": the same phone opens /j/, /p/ and /m/ (photos) of its session. The name
+    # carries the session's code, so a cookie never stands for a participant elsewhere.
     response.set_cookie(
         participant_cookie_name(participant.session.code),
-        participant.token,
+        participant_cookie_value(participant),
+        path="/",
         max_age=settings.PARTICIPANT_COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from sessions.access import participant_cookie_name
+from sessions.access import participant_cookie_name, participant_cookie_value
 from sessions.forms import JoinForm, SessionCreateForm
 from sessions.models import AgendaTemplate
 
@@ -78,7 +78,7 @@ def join(session):
         assert form.is_valid(), form.errors
         participant = form.save()
         phone = Client()
-        phone.cookies[participant_cookie_name(target.code)] = participant.token
+        phone.cookies[participant_cookie_name(target.code)] = participant_cookie_value(participant)
         phone.participant = participant
         return phone
 

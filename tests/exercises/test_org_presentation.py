@@ -15,7 +15,7 @@ from PIL import ExifTags, Image
 from exercises.answers import save_shared_field
 from exercises.models import Contribution
 from exercises.rendering import step_context
-from sessions.access import participant_cookie_name
+from sessions.access import participant_cookie_name, participant_cookie_value
 from sessions.models import Organisation, Participant
 
 
@@ -165,7 +165,7 @@ def test_a_bad_field_gets_a_message_and_nothing_is_stored(
 def test_a_participant_without_organisation_gets_a_friendly_message(session, step, answer_url):
     participant = Participant.objects.create(session=session, name="Noor", side="informal")
     phone = Client()
-    phone.cookies[participant_cookie_name(session.code)] = participant.token
+    phone.cookies[participant_cookie_name(session.code)] = participant_cookie_value(participant)
     page = phone.get(
         reverse("phone", args=[session.code]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
