@@ -23,10 +23,14 @@ def join_attempts_exhausted(request):
 
 
 def record_failed_join(request):
-    key = _key(request)
-    if cache.add(key, 1, timeout=settings.JOIN_ATTEMPT_WINDOW_SECONDS):
+    count_failure(_key(request), settings.JOIN_ATTEMPT_WINDOW_SECONDS)
+
+
+def count_failure(key, window_seconds):
+    """Add one failure to the counter at `key`; the window starts at the first failure."""
+    if cache.add(key, 1, timeout=window_seconds):
         return
     try:
         cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.JOIN_ATTEMPT_WINDOW_SECONDS)
+        cache.set(key, 1, timeout=window_seconds)

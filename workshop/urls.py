@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from exercises import views as exercises
+from sessions import login_throttle
 from sessions.views import health, live, media, phone, prepare, report, run
 
 urlpatterns = [
@@ -40,7 +41,7 @@ urlpatterns = [
         name="hide_contribution",
     ),
     path("f/<str:code>/anonymous", exercises.set_anonymous, name="set_anonymous"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", login_throttle.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/", report.reports_home, name="reports_home"),
