@@ -28,11 +28,24 @@ def localized(texts, language, fallback="nl"):
 
 
 class AgendaTemplate(models.Model):
-    """A reusable agenda: the 2017 toolkit, loaded from fixtures/."""
+    """A reusable agenda: the 2017 toolkit, loaded from fixtures/, or a facilitator's own."""
 
     slug = models.SlugField(unique=True)
     title = models.JSONField(default=dict)  # {"nl": ..., "en": ...}
     source = models.CharField(max_length=300, blank=True)
+    # A facilitator's own template (saved from a session, or imported); none: for everyone.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_templates",
+    )
+
+    @classmethod
+    def visible_to(cls, user):
+        """The templates everyone sees (the toolkit) and the user's own."""
+        return cls.objects.filter(models.Q(owner__isnull=True) | models.Q(owner=user.pk))
 
     def __str__(self):
         return localized(self.title, get_language())

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "sessions.apps.WorkshopSessionsConfig",
     "exercises.apps.ExercisesConfig",
+    "cooperations.apps.CooperationsConfig",
 ]
 
 MIDDLEWARE = [

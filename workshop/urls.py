@@ -7,6 +7,7 @@ from sessions import login_throttle
 from sessions.views import health, live, media, phone, prepare, report, run
 
 urlpatterns = [
+    path("", include("cooperations.urls")),
     path("", phone.home, name="home"),
     path("j/<str:code>", phone.join, name="join"),
     path("p/<str:code>/", phone.phone, name="phone"),

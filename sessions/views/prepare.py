@@ -35,7 +35,12 @@ def facilitator_home(request):
 def create_session(request):
     if is_coordinator(request.user):
         raise PermissionDenied("Coordinators read reports; they don't run sessions")
-    template = AgendaTemplate.objects.filter(slug="toolkit-2017").first()
+    # The toolkit, or one of the facilitator's own templates (?template=slug).
+    templates = AgendaTemplate.visible_to(request.user)
+    chosen = request.POST.get("template") or request.GET.get("template") or "toolkit-2017"
+    template = (
+        templates.filter(slug=chosen).first() or templates.filter(slug="toolkit-2017").first()
+    )
     if template is None:
         messages.error(request, _("The toolkit is not loaded. Run: python manage.py load_toolkit"))
         return redirect("facilitator_home")
@@ -44,7 +49,11 @@ def create_session(request):
         session = form.save_for(request.user, template)
         messages.success(request, _("Session created. Check the agenda, then start it."))
         return redirect("prepare", session.code)
-    return render(request, "facilitator/create.html", {"form": form, "template": template})
+    return render(
+        request,
+        "facilitator/create.html",
+        {"form": form, "template": template, "templates": templates.order_by("owner_id", "pk")},
+    )
 
 
 def _prepare_context(session, **extra):
