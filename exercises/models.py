@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Organisation, Participant, Session, SessionStep, Side
@@ -72,6 +73,11 @@ class Contribution(models.Model):
     # Per-field edit counters of shared answers: a save based on an old version is a conflict.
     versions = models.JSONField(default=dict, blank=True)
     image = models.ImageField(upload_to=contribution_image_path, blank=True)
+    # The language of the screen the text was written on (a phone's own language, or the
+    # facilitator's), so the wall and the report mark it with lang="...". Stored with each
+    # write rather than read from Participant.language later: a participant who switches
+    # their phone to another language mid-session did not rewrite what they typed before.
+    language = models.CharField(max_length=10, blank=True)
     hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +113,15 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.step_id}/{self.slot or '-'}/{self.pk}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        # Only a write of the text takes the writer's language; hiding or moving does not.
+        if update_fields is None or "data" in update_fields:
+            self.language = (translation.get_language() or "")[:10]
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "language"}
+        super().save(*args, **kwargs)
 
     @property
     def author_name(self):

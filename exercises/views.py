@@ -6,11 +6,13 @@ They check who may do what and then hand over to the step's kind; none names a k
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sessions.access import get_participant, get_session_for_facilitator
 from sessions.codes import normalize_join_code
+from sessions.languages import phone_language
 from sessions.models import Session
 from sessions.views.run import after_change
 
@@ -26,6 +28,12 @@ def answer(request, code, step_id):
     participant = get_participant(request, session)
     if participant is None:
         return redirect("join", session.code)
+    # What the phone gets back, and the language stored with the text, is the phone's own.
+    with translation.override(phone_language(participant)):
+        return _save_answer(request, session, participant, step_id)
+
+
+def _save_answer(request, session, participant, step_id):
     step = get_object_or_404(session.steps, pk=step_id, skipped=False)
     if session.is_closed:
         return save_status(request, errors=[_("The session has closed.")], status=409)

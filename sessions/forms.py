@@ -240,6 +240,7 @@ class JoinForm(CleanTextMixin, forms.Form):
             for code, _name in settings.LANGUAGES
         ],
         help_text=_("You can change it at any time at the top of the page."),
+        required=False,  # left out: the phone follows its browser's language
     )
 
     def __init__(self, *args, session, **kwargs):

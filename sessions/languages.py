@@ -7,6 +7,7 @@ the facilitator chose (LocaleMiddleware), and each phone its participant's own l
 from django.conf import settings
 from django.utils import translation
 
+
 def supported_phone_language(code):
     """`code` if a phone can speak it (a variant like "tr-TR" becomes "tr"), else None."""
     try:
@@ -15,9 +16,9 @@ def supported_phone_language(code):
         return None
 
 
-def phone_language(session, participant):
-    """The participant's own language; the session's when they never chose one."""
-    return supported_phone_language(participant.language) or session.language
+def phone_language(participant):
+    """The participant's own language; the browser's (as LocaleMiddleware found it) if none."""
+    return supported_phone_language(participant.language) or translation.get_language()
 
 
 def remember_phone_language(response, code):

@@ -397,7 +397,7 @@ class Participant(models.Model):
         related_name="participants",
     )
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-    # The language of this participant's phone (prompts, buttons); empty: the session's.
+    # The language of this participant's phone (prompts, buttons); empty: the browser's.
     # What they type is stored as typed; the wall and the report keep the session's language.
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
     joined_at = models.DateTimeField(auto_now_add=True)

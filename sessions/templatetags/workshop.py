@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -48,3 +49,9 @@ def clock(seconds):
     sign = "+" if seconds < 0 else ""
     seconds = abs(seconds)
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+@register.simple_tag
+def session_languages():
+    """The languages the facilitator's pages, the wall and the report are complete in."""
+    return settings.SESSION_LANGUAGES

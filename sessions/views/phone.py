@@ -73,7 +73,9 @@ def join(request, code):
         elif form.is_valid():
             participant = form.save()
             response = remember_participant(redirect("phone", session.code), participant)
-            return remember_phone_language(response, participant.language)
+            if participant.language:
+                remember_phone_language(response, participant.language)
+            return response
     context = {"session": session, "form": form, "retention_days": settings.RETENTION_DAYS}
     return render(request, "phone/join.html", context)
 
@@ -93,7 +95,7 @@ def phone(request, code):
     session, participant = _phone_session(request, code)
     if participant is None:
         return redirect("join", code)
-    with translation.override(phone_language(session, participant)):
+    with translation.override(phone_language(participant)):
         return _render_phone(request, session, participant)
 
 
@@ -131,7 +133,7 @@ def ask_question(request, code):
     session, participant = _phone_session(request, code)
     if participant is None:
         return redirect("join", code)
-    with translation.override(phone_language(session, participant)):
+    with translation.override(phone_language(participant)):
         return _ask_question(request, session, participant)
 
 
