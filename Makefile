@@ -43,7 +43,14 @@ test: install messages
 	$(TEST_ENV) $(PY) -m pytest
 
 # Benchmarks: figures for docs/benchmarks.md, never assertions in the tests.
-bench: bench-report
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet ".[test,bench]"
+	touch $(BENCH_STAMP)
+
+# The live session under load (locust against gunicorn); DATABASE_URL=postgres://… for PostgreSQL.
+bench: $(BENCH_STAMP) messages
+	$(PY) bench/live_bench.py $(BENCH_ARGS)
 
 bench-report: install messages
 	$(PY) bench/report_bench.py 20 60 200

@@ -21,3 +21,6 @@ graceful_timeout = 20
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn's control socket lives at one path per user: two servers on one machine (a test
+# and a benchmark, or two deployments) would take it from each other. Nothing here uses it.
+control_socket_disable = True
