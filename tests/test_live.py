@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from exercises.answers import add_note
+from exercises.models import Contribution
 from sessions.models import Session
 
 
@@ -21,12 +23,36 @@ def test_poll_of_an_unknown_session_is_404(client, db):
     assert client.get(reverse("poll", args=["ZZZZZZ"]), {"v": 1}).status_code == 404
 
 
+def test_a_poll_that_finds_nothing_new_is_under_200_bytes_on_the_wire(client, session):
+    response = poll(client, session, session.version)
+    # What gunicorn sends: the status line, Django's headers and its own three.
+    wire = "HTTP/1.1 204 No Content\r\n"
+    wire += "".join(f"{name}: {value}\r\n" for name, value in response.headers.items())
+    wire += "Server: gunicorn\r\nDate: Sun, 29 Nov 2026 09:30:00 GMT\r\n"
+    wire += "Connection: keep-alive\r\n\r\n"
+    assert len(wire.encode()) < 200, wire
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_only_the_poll_drops_the_document_headers(client, session, join):
+    changed = poll(client, session, 0)
+    assert changed.json()["v"] == session.version
+    assert "Content-Security-Policy" not in changed.headers
+    page = client.get(reverse("join", args=[session.code]))
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
 def test_poll_is_one_query_however_many_participants(
     client, session, join, django_assert_num_queries
 ):
+    step = session.active_steps().get(kind="strength")
     for number in range(30):
-        join(f"Deelnemer {number}")
-    session.refresh_from_db()
+        participant = join(f"Deelnemer {number}").participant
+        for note in range(3):
+            add_note(step, participant, text=f"Notitie {note}", client_id="")
+    session.bump()
+    assert Contribution.objects.filter(session=session).count() == 90
     with django_assert_num_queries(1):
         assert poll(client, session, session.version).status_code == 204
     with django_assert_num_queries(1):
