@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Side
@@ -175,13 +175,13 @@ class Review(Kind):
     def save_answer(self, request, step, participant):
         entry_id = _entry_id(request.POST.get("entry"))
         if entry_id not in {entry.pk for entry in self.entries(step)}:
-            message = _t("This agreement is no longer on the list.")
+            message = gettext("This agreement is no longer on the list.")
             return save_status(request, errors=[message], status=422)
         slot = f"{SLOT_PREFIX}{entry_id}"
         changes = {}
         if "report" in request.POST:
             if request.POST["report"] not in REPORTS:
-                message = _t("Choose done, in progress or stuck.")
+                message = gettext("Choose done, in progress or stuck.")
                 return save_status(request, errors=[message], status=422)
             changes["report"] = request.POST["report"]
         if "comment" in request.POST:
