@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "workshop.request_log.RequestLogMiddleware",
     "sessions.middleware.LivePollHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -192,13 +193,26 @@ RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "365"))
 # A participant's phone cookie lasts long enough for a day-long meeting and a follow-up look.
 PARTICIPANT_COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 
+# Logs go to stderr (gunicorn, systemd and containers collect it), as one JSON object per line
+# with LOG_FORMAT=json (the default when DEBUG is off), or as plain text. Every request is
+# logged without personal data (workshop/request_log.py) unless LOG_REQUESTS=0 (DEBUG: off,
+# runserver logs them).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "workshop.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django logs 4xx/5xx responses itself, with the full path; ours says it once, safely.
+        "django.request": {"level": "ERROR"},
+        "workshop.requests": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
         # WeasyPrint logs every layout step at INFO; only its problems matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
