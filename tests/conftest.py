@@ -9,6 +9,16 @@ from sessions.forms import JoinForm, SessionCreateForm
 from sessions.models import AgendaTemplate
 
 
+@pytest.fixture(autouse=True)
+def _start_with_an_empty_shared_cache(settings):
+    # With REDIS_URL the cache (join and login limits) outlives each test's rolled-back
+    # database: every test starts with it empty. The database cache is rolled back anyway.
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def toolkit(db):
     call_command("load_toolkit", verbosity=0)

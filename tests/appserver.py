@@ -1,0 +1,118 @@
+"""The app as production runs it, for the tests that need real processes: gunicorn with
+gunicorn.conf.py on a database of its own, prepared with the same commands as a deployment.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(folder, **overrides):
+    """Production settings (DEBUG off) on plain HTTP at 127.0.0.1, with a fresh SQLite file."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "workshop.settings",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "0",
+        "STATIC_MANIFEST": "0",
+        "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+        "MEDIA_ROOT": str(Path(folder) / "media"),
+        "LOG_FORMAT": "json",
+    }
+    env.pop("REDIS_URL", None)  # each test says which cache it wants
+    env.update(overrides)
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def prepare_database(env):
+    """What a deployment runs before it serves (docs/deploy.md)."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
+    manage(env, "load_toolkit")
+
+
+class AppServer:
+    """gunicorn -c gunicorn.conf.py workshop.wsgi, in its own process group."""
+
+    def __init__(self, env, workers=1, port=None):
+        self.env = env
+        self.workers = workers
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        self.log_path = Path(env["MEDIA_ROOT"]).parent / f"gunicorn-{self.port}.log"
+
+    def start(self, timeout=60):
+        env = {
+            **self.env,
+            "BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(self.workers),
+        }
+        self.log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "workshop.wsgi"],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # one process group: master and workers stop together
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped while starting:\n{self.read_log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:  # not listening yet, or its workers still loading
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer /healthz:\n{self.read_log()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait()
+        if self.process:
+            self.log.close()
+
+    def read_log(self):
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
