@@ -59,6 +59,28 @@ def prepare_database(env):
     manage(env, "load_toolkit")
 
 
+_CREATE_LIVE_SESSION = """
+from django.contrib.auth import get_user_model
+from sessions.forms import SessionCreateForm
+from sessions.models import AgendaTemplate
+user = get_user_model().objects.create_user("fenna", password="twee-servers-2026")
+form = SessionCreateForm(data={"title": "Twee servers", "date": "2026-12-03", "language": "nl",
+    "formal_organisations": "CJG Zwolle", "informal_organisations": "Buurtmoeders"})
+assert form.is_valid(), form.errors
+session = form.save_for(user, AgendaTemplate.objects.get(slug="toolkit-2017"))
+steps = list(session.active_steps())
+session.go_to(steps[0])
+print(session.code, steps[1].pk)
+"""
+
+
+def create_live_session(env):
+    """A facilitator `fenna` (password twee-servers-2026) and a live session on its first step;
+    returns its code and the id of its second step."""
+    code, second_step = manage(env, "shell", "-c", _CREATE_LIVE_SESSION).splitlines()[-1].split()
+    return code, second_step
+
+
 class AppServer:
     """gunicorn -c gunicorn.conf.py workshop.wsgi, in its own process group."""
 
@@ -88,14 +110,17 @@ class AppServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped while starting:\n{self.read_log()}")
+                raise RuntimeError(f"gunicorn stopped while starting:\n{self.read_log(3000)}")
+            # As a load balancer probes it: by address, with the site's name as the Host.
+            host = self.env["ALLOWED_HOSTS"].split(",")[0]
+            probe = urllib.request.Request(f"{self.url}/healthz", headers={"Host": host})
             try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as response:
+                with urllib.request.urlopen(probe, timeout=5) as response:
                     if response.status == 200:
                         return self
             except OSError:  # not listening yet, or its workers still loading
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /healthz:\n{self.read_log()}")
+        raise RuntimeError(f"gunicorn did not answer /healthz:\n{self.read_log(3000)}")
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -108,8 +133,9 @@ class AppServer:
         if self.process:
             self.log.close()
 
-    def read_log(self):
-        return self.log_path.read_text() if self.log_path.exists() else ""
+    def read_log(self, last=None):
+        text = self.log_path.read_text() if self.log_path.exists() else ""
+        return text[-last:] if last else text
 
     def __enter__(self):
         return self.start()

@@ -15,23 +15,15 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from tests.appserver import AppServer, manage, prepare_database, production_env
+from tests.appserver import (
+    AppServer,
+    create_live_session,
+    manage,
+    prepare_database,
+    production_env,
+)
 
 CACHES = ["database"] + (["redis"] if os.environ.get("REDIS_URL") else [])
-
-CREATE_SESSION = """
-from django.contrib.auth import get_user_model
-from sessions.forms import SessionCreateForm
-from sessions.models import AgendaTemplate
-user = get_user_model().objects.create_user("fenna", password="twee-servers-2026")
-form = SessionCreateForm(data={"title": "Twee servers", "date": "2026-12-03", "language": "nl",
-    "formal_organisations": "CJG Zwolle", "informal_organisations": "Buurtmoeders"})
-assert form.is_valid(), form.errors
-session = form.save_for(user, AgendaTemplate.objects.get(slug="toolkit-2017"))
-steps = list(session.active_steps())
-session.go_to(steps[0])
-print(session.code, steps[1].pk)
-"""
 
 
 class Browser:
@@ -75,7 +67,7 @@ def two_servers(request, tmp_path):
         overrides["REDIS_URL"] = os.environ["REDIS_URL"]
     env = production_env(tmp_path, **overrides)
     prepare_database(env)
-    code, second_step = manage(env, "shell", "-c", CREATE_SESSION).splitlines()[-1].split()
+    code, second_step = create_live_session(env)
     if request.param == "redis":
         manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     with AppServer(env) as first, AppServer(env) as second:
@@ -85,7 +77,9 @@ def two_servers(request, tmp_path):
 def test_failed_join_codes_are_counted_across_servers(two_servers):
     first, second, _code, _step = two_servers
     phone = Browser()
-    statuses = [phone.get(f"{server}/j/WRONG{n}")[0] for n, server in enumerate([first, second] * 3)]
+    statuses = [
+        phone.get(f"{server}/j/WRONG{n}")[0] for n, server in enumerate([first, second] * 3)
+    ]
     assert statuses == [404] * 6
     assert phone.get(f"{first}/j/WRONG7")[0] == 429
     assert phone.get(f"{second}/j/WRONG8")[0] == 429
@@ -97,8 +91,13 @@ def test_a_step_moved_on_one_server_reaches_a_phone_on_the_other(two_servers):
     phone.get(f"{second}/j/{code}")
     status, _ = phone.post(
         f"{second}/j/{code}",
-        {"name": "Samira", "side": "informal", "organisation": "", "language": "nl",
-         "organisation_other": "Buurtmoeders"},
+        {
+            "name": "Samira",
+            "side": "informal",
+            "organisation": "",
+            "language": "nl",
+            "organisation_other": "Buurtmoeders",
+        },
     )
     assert status == 302
     version = json.loads(phone.get(f"{first}/live/{code}")[1])["v"]
@@ -106,7 +105,9 @@ def test_a_step_moved_on_one_server_reaches_a_phone_on_the_other(two_servers):
 
     laptop = Browser()
     laptop.get(f"{first}/login/")
-    status, _ = laptop.post(f"{first}/login/", {"username": "fenna", "password": "twee-servers-2026"})
+    status, _ = laptop.post(
+        f"{first}/login/", {"username": "fenna", "password": "twee-servers-2026"}
+    )
     assert status == 302
     laptop.get(f"{second}/f/{code}/controls/")  # logged in on the other server too
     status, _ = laptop.post(f"{second}/f/{code}/navigate", {"action": "go", "step": second_step})
