@@ -214,6 +214,15 @@ class JoinCodeForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
 
 
+class LanguageSelect(forms.Select):
+    """Each language's name marked with its own language, so screen readers say it right."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
+
+
 class JoinForm(CleanTextMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name or a pseudonym"),
@@ -239,6 +248,7 @@ class JoinForm(CleanTextMixin, forms.Form):
             (code, translation.get_language_info(code)["name_local"])
             for code, _name in settings.LANGUAGES
         ],
+        widget=LanguageSelect,
         help_text=_("You can change it at any time at the top of the page."),
         required=False,  # left out: the phone follows its browser's language
     )

@@ -68,12 +68,15 @@ class StepContent(models.Model):
         ordering = ["position"]
 
     def text(self, language=None):
-        """Title, body and instruction in the given language (or the active one)."""
+        """Title, body and instruction in the given language (or the active one).
+
+        Each falls back to Dutch on its own: the phone-only languages hold what a
+        participant sees (title, body), not the facilitator's instruction.
+        """
         entry = localized(self.texts, language or get_language()) or {}
+        dutch = self.texts.get("nl") or {} if isinstance(self.texts, dict) else {}
         return {
-            "title": entry.get("title", ""),
-            "body": entry.get("body", ""),
-            "instruction": entry.get("instruction", ""),
+            key: entry.get(key) or dutch.get(key, "") for key in ("title", "body", "instruction")
         }
 
     @property
