@@ -147,10 +147,10 @@ def test_the_join_page_follows_the_browser_and_stores_the_chosen_language(demo):
     organisation = demo.organisations.filter(side="informal").first()
     response = browser.post(
         reverse("join", args=[demo.code]),
-        {"name": "Aylin", "organisation": organisation.pk, "side": "informal", "language": "tr"},
+        {"name": "Aylin K.", "organisation": organisation.pk, "side": "informal", "language": "tr"},
     )
     assert response.status_code == 302
-    assert Participant.objects.get(session=demo, name="Aylin").language == "tr"
+    assert Participant.objects.get(session=demo, name="Aylin K.").language == "tr"
     # The phone now speaks Turkish, whatever the browser asks for.
     page = browser.get(reverse("phone", args=[demo.code])).content.decode()
     assert '<html lang="tr" dir="ltr">' in page
