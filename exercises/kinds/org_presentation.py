@@ -90,7 +90,7 @@ def clean_photo(upload):
     re-encoding the pixels only; downsizes to MAX_SIDE. Raises PhotoError with a message a
     participant understands.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
     if upload.size > MAX_UPLOAD_BYTES:
         raise PhotoError(
@@ -99,6 +99,9 @@ def clean_photo(upload):
         )
     not_an_image = _("This is not a photo we can use. Choose a JPEG, PNG or WebP picture.")
     too_big = _("This picture has too many pixels. Choose a smaller photo.")
+    # Importing WeasyPrint (any PDF made in this process) switches Pillow to accept truncated
+    # files, for every later caller: an upload must be whole, whatever was rendered before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its pixel limit: treat that as a refusal too.
@@ -200,7 +203,7 @@ class OrgPresentation(Kind):
         # A photo takes about as much of the wall as a few lines of text.
         length = sum(len(a["text"]) for a in answers) + (PHOTO_TEXT_EQUIVALENT if card.image else 0)
         density = sum(1 for threshold in DENSITY_STEPS if length > threshold)
-        return {**row, "answers": answers, "density": density}
+        return {**row, "answers": answers, "density": density, "language": card.language}
 
     def phone_context(self, step, session, participant):
         organisation = participant.organisation
