@@ -160,8 +160,9 @@ def _step(raw, number, known_kinds):
         if not isinstance(entry, dict) or set(entry) - set(STEP_TEXT_MAX):
             _fail(_("%(where)s: texts have a title, a body and an instruction."), where=where)
         clean_texts[language] = {
-            field: _text(entry.get(field, ""), limit, where, multiline=field != "title")
+            field: _text(entry[field], limit, where, multiline=field != "title")
             for field, limit in STEP_TEXT_MAX.items()
+            if field in entry  # a language may have a title only (the phone's languages)
         }
     config = raw.get("config", {})
     if not isinstance(config, dict):

@@ -100,3 +100,15 @@ def test_an_unreadable_start_time_falls_back_to_half_past_nine(owner_client, ses
         views.render_handout_html = original
     assert response.status_code == 200
     assert seen["start"] == T(9, 30)
+
+
+def test_a_follow_up_handout_has_the_review_with_its_open_agreements(follow_up):
+    from cooperations.models import RegisterEntry
+
+    open_agreements = RegisterEntry.objects.filter(status="open")
+    html = render_handout_html(follow_up, T(19, 0), open_agreements=open_agreements)
+    review = html.split("Terugblik op de afspraken")[-1]
+    assert "19:02" in html  # after the two-minute cover
+    assert "Openstaande afspraken om terug te blikken" in review
+    assert "Maandelijks spreekuur in de moskee" in review
+    assert "Het afsprakenregister, geprint" in review

@@ -149,3 +149,12 @@ def test_a_bad_file_is_refused_whole_with_a_clear_message(owner_client, toolkit,
 def test_a_coordinator_cannot_import(coordinator_client, toolkit):
     response = upload(coordinator_client, export_json(toolkit))
     assert response.status_code == 403
+
+
+def test_the_commands_export_and_import_a_template(tmp_path, toolkit, facilitator):
+    from django.core.management import call_command
+
+    path = tmp_path / "toolkit.json"
+    call_command("export_template", "--out", str(path))
+    call_command("import_template", str(path), "--owner", facilitator.username, verbosity=0)
+    assert steps_of(AgendaTemplate.objects.get(owner=facilitator)) == steps_of(toolkit)
