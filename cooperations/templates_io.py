@@ -190,7 +190,7 @@ def parse_template_file(content):
         _fail(_("The file is too large: at most %(max)d KB."), max=MAX_FILE_BYTES // 1024)
     try:
         data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep: a trap
         _fail(_("This is not an agenda file: it is not readable JSON."))
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         _fail(_("This is not an agenda file of this app."))

@@ -152,3 +152,13 @@ def test_the_cooperation_page_takes_the_same_queries_for_2_or_5_meetings(
     with django_assert_max_num_queries(20):
         page = owner_client.get(reverse("cooperation", args=[cooperation.pk]))
     assert page.status_code == 200
+
+
+def test_deleting_a_meeting_keeps_its_agreements_in_the_register(cooperation, first_meeting):
+    from sessions import retention
+
+    retention.delete_session(first_meeting)
+    entries = RegisterEntry.objects.filter(cooperation=cooperation)
+    assert entries.count() == 2
+    assert {(e.source_session, e.meeting_number) for e in entries} == {(None, 1)}
+    assert list(cooperation.meetings.values_list("number", flat=True)) == [2]

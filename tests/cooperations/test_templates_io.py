@@ -106,6 +106,7 @@ def broken(toolkit, change):
     ("make", "message"),
     [
         (lambda t: b"{not json", "geen leesbare JSON"),
+        (lambda t: b"[" * 200_000, "geen leesbare JSON"),
         (lambda t: b"[1, 2]", "geen agendabestand van deze app"),
         (lambda t: broken(t, lambda d: d.update(version=2)), "versie die deze app niet kan lezen"),
         (lambda t: broken(t, lambda d: d.update(steps=[])), "De agenda heeft geen stappen."),
