@@ -142,3 +142,32 @@ class AppServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def postgres_url():
+    """The PostgreSQL server the suite runs on (DATABASE_URL), or None on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+def fresh_postgres_database(name):
+    """An empty database `name` on the suite's PostgreSQL server; returns its URL."""
+    import urllib.parse
+
+    import psycopg
+
+    parts = urllib.parse.urlsplit(postgres_url())
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def drop_postgres_database(url):
+    import urllib.parse
+
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
