@@ -120,18 +120,15 @@ def change_entry(request, pk, entry_id):
     return redirect(f"{cooperation.get_absolute_url()}#entry-{entry.pk}")
 
 
-@login_required
-def cooperation_report(request, pk):
+def render_cooperation_html(cooperation, language):
+    """The cooperation report: every meeting, and the register with each change over time."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    cooperation = get_cooperation_for_reader(request, pk)
-    register.copy_closed_meetings(cooperation)
     meetings = _meetings(cooperation)
-    language = meetings[-1].session.language if meetings else request.LANGUAGE_CODE
     with translation.override(language):
         entries = _entries(cooperation)
-        html = render_to_string(
+        return render_to_string(
             "cooperations/report.html",
             {
                 "cooperation": cooperation,
@@ -142,6 +139,16 @@ def cooperation_report(request, pk):
                 "made_on": timezone.localdate(),
             },
         )
+
+
+@login_required
+def cooperation_report(request, pk):
+    cooperation = get_cooperation_for_reader(request, pk)
+    register.copy_closed_meetings(cooperation)
+    last = cooperation.meetings.select_related("session").last()
+    # In the language of the latest meeting, like each meeting's own report.
+    language = last.session.language if last else request.LANGUAGE_CODE
+    html = render_cooperation_html(cooperation, language)
     return _download(html_to_pdf(html), "application/pdf", f"cooperation-{cooperation.pk}.pdf")
 
 

@@ -162,3 +162,34 @@ def test_deleting_a_meeting_keeps_its_agreements_in_the_register(cooperation, fi
     assert entries.count() == 2
     assert {(e.source_session, e.meeting_number) for e in entries} == {(None, 1)}
     assert list(cooperation.meetings.values_list("number", flat=True)) == [2]
+
+
+def test_a_meeting_closed_before_it_joined_brings_its_agreements_when_the_page_opens(
+    owner_client, facilitator, make_session, add_agreement
+):
+    from cooperations.models import Cooperation
+
+    earlier = make_session(title="Kennismaking")
+    add_agreement(earlier, "Elkaars spreekuren bezoeken")
+    earlier.close()
+    cooperation = Cooperation.objects.create(title="Wijk Oost", owner=facilitator)
+    Meeting.objects.create(cooperation=cooperation, session=earlier, number=1)
+    assert not cooperation.entries.exists()
+    page = owner_client.get(reverse("cooperation", args=[cooperation.pk])).content.decode()
+    assert "Elkaars spreekuren bezoeken" in page
+    assert cooperation.entries.get().meeting_number == 1
+
+
+def test_the_cooperation_report_has_every_meeting_and_each_change(
+    coordinator_client, cooperation, facilitator
+):
+    from cooperations.views import render_cooperation_html
+
+    entry = cooperation.entries.get(owner_name="Fatima")
+    change_status(entry, EntryStatus.DONE, note="Elke tweede dinsdag", user=facilitator)
+    html = render_cooperation_html(cooperation, "nl")
+    assert "Samen sterk in Dordrecht" in html and "Samen sterk in Dordrecht, deel 2" in html
+    assert "Open → <strong>Gedaan</strong> · marjolijn" in html
+    assert "Elke tweede dinsdag" in html
+    response = coordinator_client.get(reverse("cooperation_report", args=[cooperation.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
