@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development runs with DEBUG on; production reads its settings from the environment (README).
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install messages migrate lint format serve clean bench bench-report
+.PHONY: run test install messages migrate lint format build serve clean bench bench-report
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Compile the translations (.po → .mo) with Babel: no system gettext needed.
+COMPILE_MESSAGES := $(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v "^$$" || true
 messages: $(STAMP)
-	$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v "^$$" || true
+	$(COMPILE_MESSAGES)
 
 migrate: install messages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -41,6 +42,26 @@ TEST_ENV := SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=localhost,127.0.0.1 SE
 
 test: install messages
 	$(TEST_ENV) $(PY) -m pytest
+
+# Production (docs/deploy.md): `make build` once per release (translations compiled, static files
+# hashed and compressed for WhiteNoise), `make serve` migrates and runs gunicorn. Both read
+# SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ... from the environment; DEBUG stays off.
+APP_STAMP := $(VENV)/.installed-app
+$(APP_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet .
+	touch $(APP_STAMP)
+
+build: $(APP_STAMP)
+	$(COMPILE_MESSAGES)
+	$(PY) manage.py collectstatic --noinput
+
+serve: build
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_toolkit
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py workshop.wsgi
 
 # Benchmarks: figures for docs/benchmarks.md, never assertions in the tests.
 BENCH_STAMP := $(VENV)/.installed-bench
