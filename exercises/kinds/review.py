@@ -24,6 +24,8 @@ from ..registry import Kind, register
 
 COMMENT_MAX = 300
 NOTE_MAX = 300
+# Agreements on the wall at once, readable from the back of the room; the facilitator pages.
+WALL_PAGE = 4
 WALL_COMMENTS = 2
 FOCUS_COMMENTS = 6
 REPORTS = {
@@ -141,13 +143,25 @@ class Review(Kind):
             )
         return {"rows": rows, "reports": list(REPORTS.items()), "comment_max": COMMENT_MAX}
 
+    def _page(self, step, count):
+        pages = max(1, -(-count // WALL_PAGE))
+        page = step.state.get("page", 0)
+        return min(page, pages - 1) if type(page) is int and page > 0 else 0, pages
+
     def projector_context(self, step, session):
         rows = self._results(step, self._contributions(visible(step)), WALL_COMMENTS)
         focus = next((row for row in rows if row["is_focus"]), None)
+        page, pages = self._page(step, len(rows))
+        first = page * WALL_PAGE
         return {
             "rows": rows,
+            "reports": list(REPORTS.items()),
+            "wall_rows": rows[first : first + WALL_PAGE],
             "focus": focus,
-            "density": "dense" if len(rows) > 4 else "",
+            "page": page,
+            "pages": pages,
+            "page_first": first + 1,
+            "page_last": min(first + WALL_PAGE, len(rows)),
         }
 
     def controls_context(self, step, session):
@@ -210,10 +224,17 @@ class Review(Kind):
     # --- the facilitator -------------------------------------------------------------------
 
     def facilitator_action(self, request, step, action):
-        if action not in ("outcome", "focus", "unfocus"):
+        if action not in ("outcome", "focus", "unfocus", "page"):
             return False
-        if action == "unfocus":
-            step.state = {**step.state, "entry": None}
+        if action in ("unfocus", "page"):
+            state = {**step.state, "entry": None}
+            if action == "page":
+                _, pages = self._page(step, len(self.entries(step)))
+                page = _entry_id(request.POST.get("page"))
+                if page >= pages:
+                    return False
+                state["page"] = page
+            step.state = state
             step.save(update_fields=["state"])
             return True
         entry_id = _entry_id(request.POST.get("entry"))

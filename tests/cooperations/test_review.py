@@ -102,9 +102,11 @@ def test_the_wall_shows_reports_by_side_and_escapes_comments(phone, follow_up, r
     assert "Geen ruimte" in html
     mosque_row = html.split(MOSQUE)[1].split("review-row")[0]
     # Formal: one stuck; informal: one done.
-    formal, informal = mosque_row.split("side-tag side-informal")
-    assert '<span class="n">1</span> Zit vast' in formal
-    assert '<span class="n">1</span> Gedaan' in informal
+    formal = mosque_row.split('<tr class="side-formal">')[1].split("</tr>")[0]
+    informal = mosque_row.split('<tr class="side-informal">')[1].split("</tr>")[0]
+    assert '<td class="report-stuck">1</td>' in formal
+    assert '<td class="report-done is-zero">0</td>' in formal
+    assert '<td class="report-done">1</td>' in informal
 
 
 def test_the_facilitator_records_the_outcome_in_the_register(
@@ -169,3 +171,25 @@ def test_the_report_of_the_follow_up_shows_what_was_agreed_and_what_became_of_it
     assert MOSQUE in section and AGREEMENTS[1]["what"] in section
     assert "Gedaan: 1" in section  # the formal side's report
     assert "<strong>Gedaan</strong>" in section  # the outcome
+
+
+def test_many_agreements_are_paged_on_the_wall_by_the_facilitator(
+    owner_client, first_meeting, add_agreement, facilitator
+):
+    from cooperations.follow_up import plan_follow_up
+
+    for number in range(1, 5):
+        add_agreement(first_meeting, f"Extra afspraak {number}")
+    first_meeting.reopen()
+    first_meeting.close()
+    second = plan_follow_up(first_meeting, facilitator, title="Deel 2", date="2027-02-04")
+    review = second.steps.get(kind="review")
+    second.go_to(review)
+    first_page = wall(second, review)
+    assert "1–4 van 6" in first_page and "Extra afspraak 3" not in first_page
+    url = reverse("step_action", args=[second.code, review.pk])
+    assert owner_client.post(url, {"action": "page", "page": "1"}).status_code == 302
+    second_page = wall(second, review)
+    assert "5–6 van 6" in second_page
+    assert "Extra afspraak 3" in second_page and MOSQUE not in second_page
+    assert owner_client.post(url, {"action": "page", "page": "2"}).status_code == 400
