@@ -193,3 +193,19 @@ def test_many_agreements_are_paged_on_the_wall_by_the_facilitator(
     assert "5–6 van 6" in second_page
     assert "Extra afspraak 3" in second_page and MOSQUE not in second_page
     assert owner_client.post(url, {"action": "page", "page": "2"}).status_code == 400
+
+
+def test_a_third_meeting_reviews_what_is_still_open_from_both_before(
+    owner_client, follow_up, review, add_agreement, facilitator
+):
+    from cooperations.follow_up import plan_follow_up
+    from exercises.registry import get_kind
+
+    url = reverse("step_action", args=[follow_up.code, review.pk])
+    owner_client.post(url, {"action": "outcome", "entry": entry().pk, "status": "done"})
+    add_agreement(follow_up, "Samen een ouderavond organiseren")
+    follow_up.close()
+    third = plan_follow_up(follow_up, facilitator, title="Deel 3", date="2027-05-12")
+    assert third.meeting.number == 3
+    listed = [e.text for e in get_kind("review").entries(third.steps.get(kind="review"))]
+    assert listed == [AGREEMENTS[1]["what"], "Samen een ouderavond organiseren"]
