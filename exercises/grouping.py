@@ -327,6 +327,8 @@ class GroupWork(Kind):
                     "started": started,
                     "shown": started and not answer.hidden,
                     "title": (answer.data.get("title", "") if answer else ""),
+                    # The language of the last member who wrote in it.
+                    "language": answer.language if answer else "",
                 }
             )
         deck = [row for row in rows if row["shown"]]
@@ -346,6 +348,7 @@ class GroupWork(Kind):
                 "key": field["key"],
                 "label": field["label"],
                 "text": answer.data.get(field["key"], "") if answer else "",
+                "language": answer.language if answer else "",
             }
             for field in fields
             if field["key"] != "title"

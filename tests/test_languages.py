@@ -10,6 +10,7 @@ from django.utils.translation import trans_real
 from exercises.models import Contribution
 from sessions.access import participant_cookie_name, participant_cookie_value
 from sessions.models import Participant, Session
+from sessions.report import render_report_html
 
 PHONE_ONLY_LANGUAGES = ("tr", "ar")
 
@@ -59,6 +60,13 @@ def untranslated(monkeypatch):
 
 
 @pytest.fixture
+def owner_client_of_demo(demo):
+    client = Client()
+    client.force_login(demo.owner)
+    return client
+
+
+@pytest.fixture
 def demo(db):
     """The demo session (every exercise filled in), running again, as a Dutch session."""
     call_command("demo_session", participants=8, verbosity=0)
@@ -95,13 +103,21 @@ def every_phone_page(session, phone):
 
 
 @pytest.mark.parametrize("language", PHONE_ONLY_LANGUAGES)
-def test_every_phone_page_is_complete_in_turkish_and_arabic(demo, language, untranslated):
+def test_every_phone_page_is_complete_in_turkish_and_arabic(
+    demo, make_session, language, untranslated
+):
     formal = demo.participants.filter(side="formal").first()
     informal = demo.participants.filter(side="informal").first()
     for participant in (formal, informal):
         phone = phone_of(participant, language)
         for _step, _page in every_phone_page(demo, phone):
             pass
+    # A fresh session too: every exercise before anyone wrote anything.
+    fresh = make_session(include_tree="on", include_pitfalls="on", include_letter="on")
+    organisation = fresh.organisations.first()
+    newcomer = fresh.participants.create(name="Ewa", side="informal", organisation=organisation)
+    for _step, _page in every_phone_page(fresh, phone_of(newcomer, language)):
+        pass
         demo.steps.update(locked=False)
         phone.post(reverse("ask_question", args=[demo.code]), {"text": ""})
         phone.post(reverse("ask_question", args=[demo.code]), {"text": "?"}, HTTP_HX_REQUEST="true")
@@ -189,3 +205,25 @@ def test_an_unknown_language_is_refused_and_nothing_changes(demo):
     assert response.status_code == 400
     participant.refresh_from_db()
     assert participant.language == "tr"
+
+
+def test_the_dutch_wall_and_report_mark_each_contribution_with_its_language(
+    demo, owner_client_of_demo
+):
+    participant = demo.participants.filter(side="informal").first()
+    phone = phone_of(participant, "ar")
+    step = demo.steps.get(key="strength_of_the_other")
+    demo.go_to(step)
+    phone.post(
+        reverse("answer", args=[demo.code, step.pk]),
+        {"text": "يعرفون العائلات منذ سنوات", "client_id": "ar-wall"},
+    )
+    wall = owner_client_of_demo.get(
+        reverse("projector", args=[demo.code]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<html lang="nl" dir="ltr">' in wall
+    assert '<span class="note-text" lang="ar" dir="auto">يعرفون العائلات منذ سنوات</span>' in wall
+    # Dutch notes of the demo keep their Dutch mark.
+    assert 'lang="nl" dir="auto">' in wall
+    report = render_report_html(demo)
+    assert '<span lang="ar" dir="auto">يعرفون العائلات منذ سنوات</span>' in report

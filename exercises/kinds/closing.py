@@ -155,6 +155,7 @@ def agreement_row(item):
         "fid": f"closing-a{item.pk}",
         "what": what,
         "who": who,
+        "language": item.language,
         "side": side,
         "side_label": SIDES.get(side, ""),
         "due": due,
@@ -198,7 +199,7 @@ class Closing(Kind):
         """
         rows = visible(step).filter(slot=EVALUATION).order_by("-updated_at", "-pk")
         ratings, worked, better = [], [], []
-        for data in rows.values_list("data", flat=True):
+        for data, language in rows.values_list("data", "language"):
             if not isinstance(data, dict):
                 continue
             rating = data.get("rating")
@@ -206,7 +207,7 @@ class Closing(Kind):
                 ratings.append(rating)
             for field, texts in (("worked", worked), ("better", better)):
                 if isinstance(data.get(field), str) and data[field]:
-                    texts.append(data[field])
+                    texts.append({"text": data[field], "language": language})
         counts = {rating: ratings.count(rating) for rating in RATINGS}
         scale = max(counts.values())
         bars = [

@@ -197,7 +197,12 @@ class OrgPresentation(Kind):
         """A card's answers with their questions, and how dense the text is on the wall."""
         card = row["card"]
         answers = [
-            {"key": q["key"], "label": q["label"], "text": card.data.get(q["key"], "")}
+            {
+                "key": q["key"],
+                "label": q["label"],
+                "text": card.data.get(q["key"], ""),
+                "language": card.language,
+            }
             for q in questions(step, language)
         ]
         # A photo takes about as much of the wall as a few lines of text.

@@ -361,6 +361,7 @@ class CooperationTree(Kind):
                     "h": _num(height),
                     "text_x": _num(text_x),
                     "rtl": rtl,
+                    "language": item["note"].language,
                     "text_y": _num(y + CARD_PAD_Y + layout.font * 0.95),
                     "lines": lines,
                 }

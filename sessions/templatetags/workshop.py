@@ -55,3 +55,22 @@ def clock(seconds):
 def session_languages():
     """The languages the facilitator's pages, the wall and the report are complete in."""
     return settings.SESSION_LANGUAGES
+
+
+@register.filter
+def text_lang(item):
+    """` lang="…" dir="auto"` for text a person typed, in its own language.
+
+    `item` is a contribution, a dict with a "language" key, or a language code. A Turkish
+    note on a Dutch wall is then read (and shaped) as Turkish by screen readers and fonts;
+    dir="auto" lets the browser set Arabic right to left inside a left-to-right page.
+    """
+    if isinstance(item, str):
+        language = item
+    elif isinstance(item, dict):
+        language = item.get("language", "")
+    else:
+        language = getattr(item, "language", "")
+    if not language:
+        return mark_safe(' dir="auto"')
+    return format_html(' lang="{}" dir="auto"', language)
