@@ -16,3 +16,11 @@ def clean_text(value, *, multiline=False):
         value = re.sub(r"\n{3,}", "\n\n", value)
         return "\n".join(line.rstrip() for line in value.split("\n")).strip()
     return re.sub(r"\s+", " ", value).strip()
+
+
+def parse_id(value):
+    """A row id from a form, or 0 (which matches no row) for anything that is not one."""
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0

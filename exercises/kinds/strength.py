@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Side
+from sessions.text import parse_id
 
 from ..answers import (
     NOTE_MAX_LENGTH,
@@ -83,7 +84,7 @@ class StrengthOfTheOther(Kind):
     def save_answer(self, request, step, participant):
         if request.POST.get("action") == "delete":
             Contribution.objects.filter(
-                step=step, participant=participant, pk=request.POST.get("note") or 0
+                step=step, participant=participant, pk=parse_id(request.POST.get("note"))
             ).delete()
             return self._notes(request, step, participant)
         try:
@@ -115,7 +116,9 @@ class StrengthOfTheOther(Kind):
 
     def facilitator_action(self, request, step, action):
         if action == "spotlight":
-            note = Contribution.objects.filter(step=step, pk=request.POST.get("note") or 0).first()
+            note = Contribution.objects.filter(
+                step=step, pk=parse_id(request.POST.get("note"))
+            ).first()
             if note is None:
                 raise Http404("No such note in this step")
             step.state = {**step.state, "spotlight": note.pk}

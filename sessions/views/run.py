@@ -11,6 +11,7 @@ from exercises.rendering import step_context
 
 from ..access import get_session_for_facilitator
 from ..joining import join_url, qr_svg
+from ..text import parse_id
 
 
 def _live_context(request, session):
@@ -71,7 +72,8 @@ def navigate(request, code):
     elif action == "previous":
         target = session.previous_step()
     elif action == "go":
-        target = get_object_or_404(session.active_steps(), pk=request.POST.get("step"))
+        step_id = parse_id(request.POST.get("step"))
+        target = get_object_or_404(session.active_steps(), pk=step_id)
     else:
         return HttpResponseBadRequest("Unknown action")
     if target is not None and target != session.current_step:
