@@ -8,6 +8,7 @@ path holds at most a session's join code and numeric ids.
 import json
 import logging
 import time
+from datetime import UTC, datetime
 
 logger = logging.getLogger("workshop.requests")
 
@@ -43,7 +44,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record):
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            # UTC with milliseconds, whatever TIME_ZONE says, like gunicorn's own lines.
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
