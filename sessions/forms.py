@@ -152,7 +152,11 @@ class OrganisationForm(CleanTextMixin, forms.ModelForm):
 
 
 class StepForm(CleanTextMixin, forms.Form):
-    """The facilitator's edit of a step's texts (in the session's language) and its minutes."""
+    """The facilitator's edit of a step's texts in one language, and its minutes.
+
+    The session's language by default; the phones' own languages (Turkish, Arabic) can be
+    edited too, since the toolkit's content is data, not interface text.
+    """
 
     multiline_fields = ("body", "instruction")
 
@@ -172,11 +176,18 @@ class StepForm(CleanTextMixin, forms.Form):
     )
     minutes = forms.IntegerField(label=_("Planned minutes"), min_value=0, max_value=240)
 
-    def __init__(self, *args, step, **kwargs):
+    def __init__(self, *args, step, language=None, **kwargs):
         self.step = step
-        self.language = step.session.language
-        kwargs.setdefault("initial", {**step.text(self.language), "minutes": step.minutes})
+        self.language = language or step.session.language
+        entry = step.texts.get(self.language) or {} if isinstance(step.texts, dict) else {}
+        # Only what this language has: an empty field means "show the Dutch text".
+        initial = {key: entry.get(key, "") for key in ("title", "body", "instruction")}
+        kwargs.setdefault("initial", {**initial, "minutes": step.minutes})
         super().__init__(*args, **kwargs)
+        for name in ("title", "body", "instruction"):
+            self.fields[name].widget.attrs.update(lang=self.language, dir="auto")
+        if self.language not in dict(settings.SESSION_LANGUAGES):
+            self.fields["title"].required = False  # falls back to the Dutch title
 
     def save(self):
         texts = dict(self.step.texts)

@@ -227,3 +227,26 @@ def test_the_dutch_wall_and_report_mark_each_contribution_with_its_language(
     assert 'lang="nl" dir="auto">' in wall
     report = render_report_html(demo)
     assert '<span lang="ar" dir="auto">يعرفون العائلات منذ سنوات</span>' in report
+
+
+def test_the_facilitator_edits_a_steps_turkish_text_and_turkish_phones_show_it(
+    session, owner_client, join
+):
+    step = session.steps.get(key="tree")
+    url = reverse("edit_step", args=[session.code, step.pk]) + "?language=tr"
+    page = owner_client.get(url).content.decode()
+    assert 'value="İşbirliği ağacı"' in page and 'lang="tr"' in page
+    response = owner_client.post(url, {"title": "Birlikte büyüyen ağaç", "minutes": 10})
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.text("tr")["title"] == "Birlikte büyüyen ağaç"
+    assert step.text("nl")["title"] == "Boom van samenwerking"
+    # The Turkish instruction was left empty: the facilitator's Dutch one stays in use.
+    assert step.text("tr")["instruction"] == step.text("nl")["instruction"] != ""
+    phone = join()
+    phone.participant.language = "tr"
+    phone.participant.save()
+    session.go_to(step)
+    assert (
+        "Birlikte büyüyen ağaç" in phone.get(reverse("phone", args=[session.code])).content.decode()
+    )

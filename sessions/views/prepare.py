@@ -15,6 +15,7 @@ from exercises.registry import get_kind
 from .. import retention
 from ..access import get_session_for_facilitator
 from ..forms import OrganisationForm, SessionCreateForm, SessionDetailsForm, ShareForm, StepForm
+from ..languages import supported_phone_language
 from ..models import AgendaTemplate, Session, Status
 from ..roles import is_coordinator
 
@@ -137,18 +138,25 @@ def remove_organisation(request, code, organisation_id):
 def edit_step(request, code, step_id):
     session = get_session_for_facilitator(request, code)
     step = get_object_or_404(session.steps, pk=step_id)
+    language = supported_phone_language(request.GET.get("language")) or session.language
     if request.method == "POST":
         if refused := _refuse_when_started(request, session):
             return refused
-        form = StepForm(request.POST, step=step)
+        form = StepForm(request.POST, step=step, language=language)
         if form.is_valid():
             form.save()
             messages.success(request, _("Step saved."))
             return redirect("prepare", session.code)
     else:
-        form = StepForm(step=step)
+        form = StepForm(step=step, language=language)
     kind = get_kind(step.kind)
-    context = {"session": session, "step": step, "form": form, "kind": kind}
+    context = {
+        "session": session,
+        "step": step,
+        "form": form,
+        "kind": kind,
+        "editing_language": language,
+    }
     if kind.has_prepare:
         context.update(kind.prepare_context(step, session), prepare_partial=kind.partial("prepare"))
     return render(request, "facilitator/step_form.html", context)
