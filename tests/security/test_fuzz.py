@@ -9,7 +9,6 @@ Each example runs in a savepoint that is rolled back, so examples don't pile up 
 """
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -17,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exercises.models import Contribution, Group
-from sessions.access import participant_cookie_name, participant_cookie_value
-from sessions.models import Organisation, Session
+from sessions.models import Organisation
+
+from .conftest import phone_of
 
 FUZZ = settings(
     max_examples=30,
@@ -88,25 +88,6 @@ def post_bodies(fields, ids=()):
     )
     unknown = st.dictionaries(st.text(min_size=1, max_size=8), values, max_size=2)
     return st.tuples(known, unknown).map(lambda parts: {**parts[1], **parts[0]})
-
-
-@pytest.fixture
-def demo(db, facilitator):
-    call_command("demo_session", "--participants", "6")
-    session = Session.objects.get()
-    session.owner = facilitator
-    session.save()
-    session.reopen()
-    session.save()
-    return session
-
-
-def phone_of(participant):
-    phone = Client()
-    phone.cookies[participant_cookie_name(participant.session.code)] = participant_cookie_value(
-        participant
-    )
-    return phone
 
 
 def row_ids(session):

@@ -8,13 +8,9 @@ step on a phone of each side, the projector and the controls.
 
 from html.parser import HTMLParser
 
-import pytest
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
-from sessions.access import participant_cookie_name, participant_cookie_value
-from sessions.models import Session
+from .conftest import phone_of
 
 
 class InlineCodeFinder(HTMLParser):
@@ -68,28 +64,9 @@ def test_the_finder_sees_inline_code():
     assert inline_code('<script src="/static/js/live.js" defer></script>') == []
 
 
-@pytest.fixture
-def demo(db, facilitator):
-    call_command("demo_session", "--participants", "6")
-    session = Session.objects.get()
-    session.owner = facilitator
-    session.save()
-    session.reopen()
-    session.save()
-    return session
-
-
-def phone_for(participant):
-    phone = Client()
-    phone.cookies[participant_cookie_name(participant.session.code)] = participant_cookie_value(
-        participant
-    )
-    return phone
-
-
 def test_every_step_on_phones_projector_and_controls_has_no_inline_code(demo, owner_client):
     phones = [
-        phone_for(demo.participants.filter(side=side).first()) for side in ("formal", "informal")
+        phone_of(demo.participants.filter(side=side).first()) for side in ("formal", "informal")
     ]
     steps = list(demo.active_steps())
     assert len(steps) > 15
