@@ -183,6 +183,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 # Only a request to hstspreload.org puts the domain on browsers' built-in list.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# A request larger than this (a photo of at most 8 MB and the form around it) is not read
+# into memory or files at all: see sessions/uploads.py. Behind nginx: client_max_body_size 10m.
+MAX_UPLOAD_REQUEST_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "sessions.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # How often phones and the projector ask "anything new?" (milliseconds).
 LIVE_POLL_INTERVAL_MS = int(os.environ.get("LIVE_POLL_INTERVAL_MS", "1500"))
 # Failed join-code attempts per client address before it must wait.

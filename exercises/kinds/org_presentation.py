@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import localized
+from sessions.uploads import upload_was_too_large
 
 from ..answers import clean_answer_text, parse_version, save_shared_field_response, save_status
 from ..deck import STAY, neighbour
@@ -83,6 +84,12 @@ class PhotoError(Exception):
     pass
 
 
+def too_large_message():
+    return _("This file is too large (at most %(max)d MB). Choose a smaller photo.") % {
+        "max": MAX_UPLOAD_BYTES // (1024 * 1024)
+    }
+
+
 def clean_photo(upload):
     """Verify an uploaded photo and return (bytes, extension) of a clean re-encoded copy.
 
@@ -93,10 +100,7 @@ def clean_photo(upload):
     from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
     if upload.size > MAX_UPLOAD_BYTES:
-        raise PhotoError(
-            _("This file is too large (at most %(max)d MB). Choose a smaller photo.")
-            % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
+        raise PhotoError(too_large_message())
     not_an_image = _("This is not a photo we can use. Choose a JPEG, PNG or WebP picture.")
     too_big = _("This picture has too many pixels. Choose a smaller photo.")
     # Importing WeasyPrint (any PDF made in this process) switches Pillow to accept truncated
@@ -308,6 +312,9 @@ class OrgPresentation(Kind):
         )
 
     def _upload(self, request, step, organisation):
+        if upload_was_too_large(request):
+            errors = [too_large_message()]
+            return self._photo(request, step, organisation, errors=errors, status=422)
         upload = request.FILES.get("image")
         if upload is None:
             return self._photo(
