@@ -101,7 +101,10 @@ def test_a_follow_up_meeting_reviews_the_agreements_of_the_first(
     outcome.locator("input[name=status][value=done]").check()
     outcome.locator("input[name=note]").fill("Loopt nu elke maand")
     outcome.get_by_role("button", name="Uitkomst vastleggen").click()
-    expect(wall.locator(".review-row").first).to_contain_text("Gedaan", timeout=LIVE)
+    expect(desk.locator(".review-admin h3 .entry-status")).to_have_text("Gedaan")
+    expect(wall.locator(".review-row .entry-status.status-done")).to_have_text(
+        "Gedaan", timeout=LIVE
+    )
     entry = RegisterEntry.objects.get(text=AGREEMENT)
     assert entry.status == "done"
 
