@@ -9,8 +9,10 @@ An imported file is untrusted: it is read strictly (size, shape, known kinds and
 text lengths) and either imported whole or not at all.
 """
 
+import functools
 import json
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -115,6 +117,33 @@ def _check_config(value, depth=0):
         raise ValueError("bad value")
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_configs():
+    """Each kind's options as the toolkit has them: an imported step's options must have
+    the same shape where they overlap, so a kind never meets a list where it reads a dict."""
+    path = Path(settings.BASE_DIR) / "fixtures" / "toolkit-2017.json"
+    steps = json.loads(path.read_text(encoding="utf-8"))["steps"]
+    return {step["kind"]: step.get("config", {}) for step in steps}
+
+
+def _same_shape(value, reference):
+    if isinstance(reference, dict):
+        return isinstance(value, dict) and all(
+            _same_shape(value[key], reference[key]) for key in value.keys() & reference.keys()
+        )
+    if isinstance(reference, list):
+        return isinstance(value, list) and (
+            not reference or all(_same_shape(item, reference[0]) for item in value)
+        )
+    if isinstance(reference, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(reference, bool)
+    if isinstance(reference, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(reference, str):
+        return isinstance(value, str)
+    return True
+
+
 def _step(raw, number, known_kinds):
     where = _("Step %(number)d") % {"number": number}
     if not isinstance(raw, dict):
@@ -174,6 +203,8 @@ def _step(raw, number, known_kinds):
         _fail(_("%(where)s: the options are not readable."), where=where)
     if size > CONFIG_MAX_BYTES:
         _fail(_("%(where)s: the options are too large."), where=where)
+    if not _same_shape(config, _reference_configs().get(kind, {})):
+        _fail(_("%(where)s: the options are not readable."), where=where)
     return {
         "key": key,
         "kind": kind,

@@ -136,6 +136,14 @@ def broken(toolkit, change):
             ),
             "Stap 6: de opties zijn niet leesbaar.",
         ),
+        (
+            lambda t: broken(t, lambda d: d["steps"][16]["config"].update(evaluation=["?"])),
+            "Stap 17: de opties zijn niet leesbaar.",
+        ),
+        (
+            lambda t: broken(t, lambda d: d["steps"][12]["config"]["themes"].append("power")),
+            "Stap 13: de opties zijn niet leesbaar.",
+        ),
         (lambda t: b" " * (513 * 1024), "Het bestand is te groot: hoogstens 512 KB."),
     ],
 )
