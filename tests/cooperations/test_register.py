@@ -193,3 +193,16 @@ def test_the_cooperation_report_has_every_meeting_and_each_change(
     assert "Elke tweede dinsdag" in html
     response = coordinator_client.get(reverse("cooperation_report", args=[cooperation.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_list_of_cooperations_takes_the_same_queries_for_1_or_6(
+    owner_client, facilitator, count, django_assert_max_num_queries
+):
+    from cooperations.models import Cooperation
+
+    for number in range(count):
+        Cooperation.objects.create(title=f"Samenwerking {number}", owner=facilitator)
+    with django_assert_max_num_queries(6):
+        page = owner_client.get(reverse("cooperations")).content.decode()
+    assert f"Samenwerking {count - 1}" in page
