@@ -1,5 +1,8 @@
 """The live loop: the facilitator moves, the poll says so, the phone fetches the new step."""
 
+import json
+from wsgiref.util import setup_testing_defaults
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -137,3 +140,61 @@ def test_a_contribution_changes_the_version_but_not_the_phone_version(client, se
     after = poll(client, session, before["v"]).json()
     assert after["v"] > before["v"]  # the wall refreshes
     assert after["p"] == before["p"]  # phones keep what they are typing
+
+
+# -- In production the poll is answered in front of Django's middleware (sessions/live.py).
+def wsgi_get(path, query="", remote_addr="192.0.2.10"):
+    from workshop.wsgi import application
+
+    environ = {}
+    setup_testing_defaults(environ)
+    environ.update(PATH_INFO=path, QUERY_STRING=query, REMOTE_ADDR=remote_addr)
+    environ["HTTP_HOST"] = "localhost"
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
+
+    answer["body"] = b"".join(application(environ, start_response))
+    return answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fast_path_answers_exactly_as_the_view(client, toolkit, make_session):
+    session = make_session()
+    for version in [session.version, 0]:
+        fast = wsgi_get(f"/live/{session.code}", f"v={version}")
+        view = poll(client, session, version)
+        assert fast["status"] == view.status_code
+        assert fast["body"] == view.content
+    assert json.loads(wsgi_get(f"/live/{session.code}", "v=0")["body"])["v"] == session.version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fast_path_204_is_under_200_bytes_and_only_polls_take_it(toolkit, make_session):
+    session = make_session()
+    answer = wsgi_get(f"/live/{session.code}", f"v={session.version}")
+    wire = "HTTP/1.1 204 No Content\r\n"
+    wire += "".join(f"{name}: {value}\r\n" for name, value in answer["headers"].items())
+    wire += "Server: gunicorn\r\nDate: Sun, 29 Nov 2026 09:30:00 GMT\r\n"
+    wire += "Connection: keep-alive\r\n\r\n"
+    assert answer["status"] == 204 and len(wire.encode()) < 200, wire
+    # Everything else is Django's, with its headers.
+    health = wsgi_get("/healthz")
+    assert health["status"] == 200
+    assert health["headers"]["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_polling_unknown_codes_counts_as_guessing_join_codes(
+    settings, client, toolkit, make_session
+):
+    settings.JOIN_ATTEMPTS_PER_WINDOW = 3
+    session = make_session()
+    guesses = [wsgi_get(f"/live/GUES{n}", "v=1")["status"] for n in range(4)]
+    assert guesses == [404, 404, 404, 429]
+    # The same address cannot go on guessing on the join page either ...
+    assert client.get(reverse("join", args=["GUES9"]), REMOTE_ADDR="192.0.2.10").status_code == 429
+    # ... while a real code still works, and another address is not affected.
+    assert wsgi_get(f"/live/{session.code}", "v=0")["status"] == 200
+    assert wsgi_get("/live/GUES5", "v=1", remote_addr="192.0.2.99")["status"] == 404

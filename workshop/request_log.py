@@ -20,19 +20,25 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        if logger.isEnabledFor(logging.INFO):
-            match = request.resolver_match
-            logger.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path[:200],
-                    "view": match.view_name if match else None,
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+        match = request.resolver_match
+        view = match.view_name if match else None
+        log_request(request.method, request.path, view, response.status_code, started)
         return response
+
+
+def log_request(method, path, view, status, started):
+    """`started`: time.perf_counter() when the request came in."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "request",
+            extra={
+                "method": method,
+                "path": path[:200],
+                "view": view,
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
 
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.

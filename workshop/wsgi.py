@@ -3,7 +3,12 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# The live poll is answered in front of Django's middleware (sessions/live.py).
+from sessions.live import LivePollFastPath  # noqa: E402  (needs the settings loaded above)
+
+application = LivePollFastPath(django_application)
 
 
 def _refuse_the_development_key():
