@@ -209,7 +209,10 @@ def row(stats, name, label=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--phones", type=int, default=1000)
-    parser.add_argument("--seconds", type=int, default=120, help="length of the live phase")
+    parser.add_argument(
+        "--seconds", type=int, default=120, help="the live phase, after everyone has joined"
+    )
+    parser.add_argument("--join-rate", type=int, default=20, help="phones joining per second")
     parser.add_argument("--burst", type=int, default=300)
     parser.add_argument("--ceiling-seconds", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the folder with CSVs and logs")
@@ -266,7 +269,16 @@ def main():
         poll_bytes, poll_status = poll_bytes_on_the_wire(port, setup["code"])
 
         print(f"# live: {options.phones} phones for {options.seconds} s …", file=sys.stderr)
-        live = run_locust(env, base, "live", options.phones + 2, 100, options.seconds, folder)
+        arriving = options.phones // options.join_rate + 5
+        live = run_locust(
+            env,
+            base,
+            "live",
+            options.phones + 2,
+            options.join_rate,
+            arriving + options.seconds,
+            folder,
+        )
         memory = worker_memory_mb(server.pid)
         print(f"# burst: {options.burst} phones …", file=sys.stderr)
         burst = run_locust(env, base, "burst", options.burst, options.burst, 90, folder)
@@ -289,8 +301,12 @@ def main():
         f"{os.environ.get('GUNICORN_THREADS', '4')} threads), locust on the same machine.\n"
     )
     phones, seconds = options.phones, options.seconds
-    print(f"Live phase: {phones} phones polling every {interval:g} s for {seconds} s")
-    print("(the facilitator moves the agenda every 20 s; one note per phone per strength step).\n")
+    print(
+        f"Live phase: {phones} phones join ({options.join_rate} a second), then poll every "
+        f"{interval:g} s for {seconds} s while the facilitator moves the agenda every 20 s; "
+        "each phone writes a note on each visit of the strength step. Figures cover the whole "
+        "phase, joining included.\n"
+    )
     print("| endpoint | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in ["poll", "panel", "submit", "projector results", "join", "navigate"]:

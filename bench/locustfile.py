@@ -26,7 +26,7 @@ import uuid
 
 import gevent
 from gevent.event import Event
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 PHASE = os.environ.get("BENCH_PHASE", "live")
@@ -44,6 +44,8 @@ ORGANISATION_OPTION = re.compile(r'<option value="(\d+)"')
 
 # When each step became current (the moment the facilitator's POST was sent), by step id.
 step_changed_at = {}
+# Set when every phone has joined: the facilitator starts moving the agenda only then.
+everyone_in = Event()
 names = itertools.count(1)
 
 
@@ -160,6 +162,21 @@ class LivePhone(Phone, FastHttpUser):
             self.submit_note(self.step, "Zij kennen de gezinnen in de wijk")
 
 
+def log_in_as_the_facilitator(user):
+    """Log `user`'s client in; returns the CSRF token of the controls page."""
+    page = user.client.get("/login/", name="login")
+    user.client.post(
+        "/login/",
+        data={
+            "csrfmiddlewaretoken": csrf_token(page.text),
+            "username": FACILITATOR[0],
+            "password": FACILITATOR[1],
+        },
+        name="login",
+    )
+    return csrf_token(user.client.get(f"/f/{CODE}/controls/", name="controls").text)
+
+
 class FacilitatorUser(FastHttpUser):
     """Logs in and moves the agenda between the cover and the strength step every 20 s."""
 
@@ -167,26 +184,12 @@ class FacilitatorUser(FastHttpUser):
     wait_time = constant(STEP_SECONDS)
 
     def on_start(self):
-        page = self.client.get("/login/", name="login")
-        self.client.post(
-            "/login/",
-            data={
-                "csrfmiddlewaretoken": csrf_token(page.text),
-                "username": FACILITATOR[0],
-                "password": FACILITATOR[1],
-            },
-            name="login",
-        )
-        controls = self.client.get(f"/f/{CODE}/controls/", name="controls")
-        self.csrf = csrf_token(controls.text)
+        self.csrf = log_in_as_the_facilitator(self)
         self.targets = itertools.cycle([STEPS[1], STEPS[0]])
-        self.first_move = True
+        everyone_in.wait()  # the phones are still joining the cover
 
     @task
     def move_the_agenda(self):
-        if self.first_move:  # the phones are still joining: let them settle on the cover
-            self.first_move = False
-            return
         target = next(self.targets)
         step_changed_at[target] = time.time()
         with self.client.post(
@@ -207,7 +210,7 @@ class ProjectorUser(FastHttpUser):
     wait_time = constant(INTERVAL)
 
     def on_start(self):
-        FacilitatorUser.on_start(self)
+        log_in_as_the_facilitator(self)
         self.version = ""
 
     @task
@@ -274,6 +277,13 @@ _phases = {
     "ceiling-poll": [PollCeiling],
     "ceiling-hello": [HelloCeiling],
 }
+
+
+@events.spawning_complete.add_listener
+def _everyone_joined(user_count, **kwargs):
+    everyone_in.set()
+
+
 # locust picks up every User class defined in this module; keep only this phase's.
 for _user_class in itertools.chain.from_iterable(_phases.values()):
     _user_class.abstract = _user_class not in _phases[PHASE]
