@@ -56,7 +56,11 @@ for number in range(PHONES):
     assert join.is_valid(), join.errors
     participant = join.save()
     phones.append({participant_cookie_name(session.code): participant_cookie_value(participant)})
-print(json.dumps({"code": session.code, "step": step.pk, "phones": phones}))
+card = session.steps.get(kind="org_presentation")
+print(json.dumps({
+    "code": session.code, "step": step.pk, "phones": phones,
+    "card_step": card.pk, "card_field": card.config["questions"][0]["key"],
+}))
 """
 
 
@@ -274,6 +278,36 @@ def test_200_phones_answering_at_once_are_all_stored(server):
     assert sorted(stored) == sorted(f"burst-{n}" for n in range(200))
     log = server.log.read_text()
     assert "database is locked" not in log and "Traceback" not in log
+
+
+def test_phones_of_one_organisation_saving_one_field_at_once_lose_nothing_silently(server):
+    """25 phones of the same organisation write the same field of its card at the same moment,
+    all from version 0: one is saved, every other writer is told and shown that text."""
+    world = server.world
+    server.start()
+    formal = world["phones"][0::2][:25]  # even numbers joined for the same formal organisation
+    start = threading.Barrier(len(formal))
+    path = f"/p/{world['code']}/steps/{world['card_step']}/answer"
+
+    def phone(number):
+        start.wait()
+        text = f"Tekst van telefoon {number}"
+        return text, *server.post(
+            path, formal[number], {"field": world["card_field"], "text": text, "base_version": 0}
+        )
+
+    with ThreadPoolExecutor(max_workers=len(formal)) as pool:
+        results = list(pool.map(phone, range(len(formal))))
+
+    saved = [text for text, status, _body in results if status == 200]
+    told = [body for _text, status, body in results if status == 409]
+    assert len(saved) == 1 and len(told) == len(formal) - 1
+    (winner,) = saved
+    assert all(winner in body for body in told)  # each sees the text they would overwrite
+    (data,) = server.query(
+        "SELECT data FROM exercises_contribution WHERE step_id = ?", world["card_step"]
+    )
+    assert json.loads(data[0])[world["card_field"]] == winner
 
 
 def test_the_server_log_of_a_burst_holds_no_names_or_texts(server):
