@@ -10,6 +10,7 @@ import hashlib
 import math
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
@@ -25,13 +26,12 @@ def _key(request, username):
     return "login-fail:" + hashlib.sha256(who.encode()).hexdigest()
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _(
-            "Too many failed attempts to log in. Wait %(minutes)d minutes and try again."
-        ),
-    }
+class ThrottledLoginMixin:
+    """For an AuthenticationForm: refuse while throttled, count failures, clear on success."""
+
+    throttled_message = _(
+        "Too many failed attempts to log in. Wait %(minutes)d minutes and try again."
+    )
 
     @property
     def throttled(self):
@@ -41,7 +41,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         key = _key(self.request, self.cleaned_data.get("username"))
         if cache.get(key, 0) >= settings.LOGIN_ATTEMPTS_PER_WINDOW:
             raise ValidationError(
-                self.error_messages["throttled"],
+                self.throttled_message,
                 code="throttled",
                 params={"minutes": math.ceil(settings.LOGIN_ATTEMPT_WINDOW_SECONDS / 60)},
             )
@@ -52,6 +52,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         cache.delete(key)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's own login page counts towards the same limit."""
 
 
 class ThrottledLoginView(LoginView):

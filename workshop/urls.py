@@ -6,6 +6,9 @@ from exercises import views as exercises
 from sessions import login_throttle
 from sessions.views import health, live, media, phone, prepare, report, run
 
+# The admin's login counts failed attempts like the facilitators' login page.
+admin.site.login_form = login_throttle.ThrottledAdminAuthenticationForm
+
 urlpatterns = [
     path("", include("cooperations.urls")),
     path("", phone.home, name="home"),

@@ -82,3 +82,15 @@ def test_weak_passwords_are_refused(facilitator, password):
 
 def test_a_long_unusual_password_is_accepted(facilitator):
     validate_password("ouders-en-vrijwilligers-samen-2026", user=facilitator)
+
+
+def test_the_admin_login_is_throttled_too(django_user_model, throttled_after_three):
+    django_user_model.objects.create_user("beheer", password="pw-beheer-2017", is_staff=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _attempt in range(3):
+        client.post("/admin/login/", {"username": "beheer", "password": "wrong-guess"})
+    page = client.post(
+        "/admin/login/", {"username": "beheer", "password": "pw-beheer-2017"}
+    ).content.decode()
+    assert "Too many failed attempts to log in" in page
+    assert "_auth_user_id" not in client.session
