@@ -22,7 +22,7 @@ def test_after_too_many_failures_even_the_right_password_waits(facilitator, thro
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     for _attempt in range(3):
         page = log_in(client, "wrong-guess").content.decode()
-        assert "didn't match" in page and "Too many" not in page
+        assert "Your username and password didn" in page and "Too many" not in page
     response = log_in(client, RIGHT)
     page = response.content.decode()
     assert response.status_code == 429
