@@ -140,19 +140,22 @@ def test_every_phone_page_is_complete_in_turkish_and_arabic(
 
 
 @pytest.mark.parametrize(
-    ("language", "direction", "title"),
+    ("language", "direction", "title", "zone"),
     [
-        ("tr", "ltr", "İşbirliği ağacı"),
-        ("ar", "rtl", "شجرة التعاون"),
-        ("nl", "ltr", "Boom van samenwerking"),
+        ("tr", "ltr", "İşbirliği ağacı", "Meyveler"),
+        ("ar", "rtl", "شجرة التعاون", "الثمار"),
+        ("nl", "ltr", "Boom van samenwerking", "Vruchten"),
     ],
 )
-def test_a_phone_shows_the_toolkit_in_its_participants_language(demo, language, direction, title):
+def test_a_phone_shows_the_toolkit_in_its_participants_language(
+    demo, language, direction, title, zone
+):
     phone = phone_of(demo.participants.first(), language)
     demo.go_to(demo.steps.get(key="tree"))
     page = phone.get(reverse("phone", args=[demo.code])).content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in page
     assert title in page
+    assert f"<strong>{zone}</strong>" in page
 
 
 def test_the_join_page_follows_the_browser_and_stores_the_chosen_language(demo):

@@ -238,7 +238,10 @@ class CooperationTree(Kind):
         return [
             Zone(
                 key=zone["key"],
-                name=localized({k: v for k, v in zone.items() if k in ("nl", "en")}, language),
+                # The zone's own keys aside, every other key is a language.
+                name=localized(
+                    {k: v for k, v in zone.items() if k not in ("key", "hint")}, language
+                ),
                 hint=localized(zone.get("hint", {}), language),
             )
             for zone in zone_definitions(step)
