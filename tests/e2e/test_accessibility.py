@@ -1,5 +1,7 @@
 """axe-core audits every phone page (Dutch, Turkish, Arabic) and the projector at every step.
 
+On the phones every button, link, field and choice is at least 44 × 44 px as well.
+
 WCAG 2.1 AA as axe-core checks it: no violation of impact "serious" or "critical" anywhere.
 axe-core is vendored from its npm package (tests/e2e/vendor/axe.min.js, MPL-2.0).
 """
@@ -41,6 +43,21 @@ def blocking_violations(page, where):
     ]
 
 
+def small_targets(page):
+    """Buttons, links, fields and choices on the page smaller than 44 × 44 px (WCAG 2.5.5)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+                'a[href], button, select, input:not([type=hidden]), textarea, summary, label')]
+            // A radio or checkbox is tapped through its label, which holds it.
+            .filter((el) => !(el.matches("input[type=radio], input[type=checkbox]")))
+            .filter((el) => el.tagName !== "LABEL" || el.querySelector("input"))
+            .map((el) => [el, el.getBoundingClientRect()])
+            .filter(([el, box]) => box.width && box.height && (box.width < 44 || box.height < 44))
+            .map(([el, box]) => `${el.tagName} "${el.textContent.trim().slice(0, 30)}" `
+                + `${Math.round(box.width)}x${Math.round(box.height)}`)"""
+    )
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo session with every exercise filled in, running, its facilitator able to log in."""
@@ -72,9 +89,11 @@ def test_no_serious_violations_on_phones_and_projector(demo, live_server, browse
         phone = context.new_page()
         phone.goto(f"{base}/")
         found += blocking_violations(phone, f"start page [{language}]")
+        found += [f"start page [{language}]: small target {t}" for t in small_targets(phone)]
         phone.goto(f"{base}/j/{demo.code}")
         expect(phone.locator("html")).to_have_attribute("lang", language)
         found += blocking_violations(phone, f"join page [{language}]")
+        found += [f"join page [{language}]: small target {t}" for t in small_targets(phone)]
         phone.fill("#id_name", f"Audit {language}")
         phone.select_option("#id_organisation", index=1 + len(phones))
         phone.locator("input[name=side]").first.check()
@@ -99,6 +118,10 @@ def test_no_serious_violations_on_phones_and_projector(demo, live_server, browse
             phone.goto(f"{base}/p/{demo.code}/")
             expect(phone.locator("#panel")).to_have_attribute("data-step", str(step.pk))
             found += blocking_violations(phone, f"phone {step.key} [{language}]")
+            found += [
+                f"phone {step.key} [{language}]: small target {target}"
+                for target in small_targets(phone)
+            ]
         wall.goto(f"{base}/f/{demo.code}/projector/")
         expect(wall.locator("#stage")).to_be_visible()
         found += blocking_violations(wall, f"projector {step.key}")
