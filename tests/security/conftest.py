@@ -5,9 +5,6 @@ from django.test import Client
 from sessions.access import participant_cookie_name, participant_cookie_value
 from sessions.models import Session
 
-# The real Chromium of the browser tests, for the offline test here.
-from ..e2e.conftest import artifacts, browser  # noqa: F401
-
 
 @pytest.fixture
 def demo(db, facilitator):

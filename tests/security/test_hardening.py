@@ -19,6 +19,8 @@ def production_env(**extra):
         k: v
         for k, v in os.environ.items()
         if k not in {"DEBUG", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+        # The browser tests switch off Django's async safety for their process only.
+        and not k.startswith("DJANGO_")
     }
     return {
         **base,

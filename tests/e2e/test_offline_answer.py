@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from exercises.models import Contribution
 
-from ..e2e.conftest import PHONE
+from .conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 
