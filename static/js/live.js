@@ -95,6 +95,9 @@
     fetch(pollUrl + "?v=" + encodeURIComponent(version), {cache: "no-store", credentials: "same-origin"})
       .then(function (response) {
         if (response.status === 204) return null;
+        // The session is gone (deleted, purged): stop asking. Each poll of an unknown code
+        // counts as a wrong join code for this address, and phones in a venue share one.
+        if (response.status === 404 || response.status === 429) { stopped = true; return null; }
         if (!response.ok) throw new Error("poll failed: " + response.status);
         return response.json().then(function (state) {
           // Only move to the new version once every part shows it; a failed

@@ -75,3 +75,21 @@ def test_an_answer_typed_offline_is_saved_when_back(
     stored = Contribution.objects.filter(step=step, participant=joost.participant)
     assert [answer.data.get("worked") for answer in stored] == [typed]
     context.close()
+
+
+def test_a_phone_of_a_deleted_session_stops_asking(
+    transactional_db, live_server, browser, session, join
+):
+    """Each poll of an unknown code counts as a wrong join code for the address, which the
+    phones of a venue share: a screen left open on a deleted session must not lock the room
+    out of joining the next one."""
+
+    context, page = open_phone(browser, live_server, session, join("Fatima", "informal"))
+    answers = []
+    page.on("response", lambda r: "/live/" in r.url and answers.append(r.status))
+    page.wait_for_timeout(2000)
+    assert answers and set(answers) <= {200, 204}
+    session.delete()
+    page.wait_for_timeout(12_000)  # past the longest back-off (10 s) of a failing poll
+    assert answers.count(404) == 1 and answers[-1] == 404
+    context.close()
