@@ -97,7 +97,7 @@ def test_both_sides_walk_through_every_exercise(room):
     expect(informal.locator("#panel")).to_contain_text("kracht van formeel", timeout=LIVE)
     formal.fill("#strength-text", "Ze kennen de families al jaren")
     formal.locator("#strength-notes button.primary").click()
-    expect(wall.locator(".side-formal")).to_contain_text(
+    expect(wall.locator(".strength .side-formal")).to_contain_text(
         "Ze kennen de families al jaren", timeout=LIVE
     )
     # Fatima is still typing when the facilitator moves on: her note is saved, not lost.
