@@ -196,6 +196,24 @@ def worker_memory_mb(server_pid):
     return total / 1024
 
 
+def server_times(log_text):
+    """Per view, the milliseconds the app itself took (from its JSON request log)."""
+    times = {}
+    for line in log_text.splitlines():
+        if '"view"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        times.setdefault(entry["view"] or "-", []).append(entry["ms"])
+    return {view: sorted(values) for view, values in times.items()}
+
+
+def percentile(values, fraction):
+    return values[min(len(values) - 1, int(len(values) * fraction))]
+
+
 def row(stats, name, label=None):
     entry = stats.get(name)
     if entry is None:
@@ -311,16 +329,32 @@ def main():
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in ["poll", "panel", "submit", "projector results", "join", "navigate"]:
         print(row(live, name))
+    if "submit (resent)" in live:
+        print(row(live, "submit (resent)", "submit resent after a dropped connection"))
     print(row(live, "propagation", "step change → phone (propagation)"))
     print(row(live, "Aggregated", "all requests"))
     print(f"\nBurst: {options.burst} phones answering within one second.\n")
     print("| endpoint | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(row(burst, "submit", "submit (burst)"))
+    resent = int(burst.get("submit (resent)", {}).get("Request Count", 0))
+    if resent:
+        print(row(burst, "submit (resent)", "submit resent after a dropped connection"))
     submitted = int(burst.get("submit", {}).get("Request Count", 0))
-    failed = int(burst.get("submit", {}).get("Failure Count", 0))
+    failed = sum(
+        int(burst.get(name, {}).get("Failure Count", 0)) for name in ["submit", "submit (resent)"]
+    )
     print(f"\nBurst answers sent {submitted}, failed {failed}, stored {stored}.")
     print(f'"database is locked" in the server log: {locked}; errors logged: {errors_in_log}.')
+    print("\nTime spent in the app (its request log), all phases, in ms:\n")
+    print("| view | requests | p50 | p95 | p99 |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for view, values in sorted(server_times(log).items(), key=lambda item: -len(item[1])):
+        if len(values) >= 10:
+            print(
+                f"| {view} | {len(values)} | {percentile(values, 0.5)} "
+                f"| {percentile(values, 0.95)} | {percentile(values, 0.99)} |"
+            )
     poll_rps = float(poll_max.get("poll", {}).get("Requests/s", 0))
     hello_rps = float(hello_max.get("hello", {}).get("Requests/s", 0))
     ratio = poll_rps / hello_rps if hello_rps else 0

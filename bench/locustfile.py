@@ -127,17 +127,27 @@ class Phone:
         return step_changed
 
     def submit_note(self, step_id, text):
-        with self.client.post(
-            f"/p/{self.code}/steps/{step_id}/answer",
-            data={"client_id": uuid.uuid4().hex, "text": text},
-            headers={"HX-Request": "true", "X-CSRFToken": self.csrf},
-            name="submit",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"submit: {response.status_code}")
-                return False
-            return True
+        """POST a note; like static/js/autosave.js, send it again if the connection dropped.
+
+        A kept-alive connection the server has just closed fails at once (status 0); the
+        page's script resends with the same client id, so the note is stored once.
+        """
+        data = {"client_id": uuid.uuid4().hex, "text": text}
+        for attempt in ("submit", "submit (resent)"):
+            with self.client.post(
+                f"/p/{self.code}/steps/{step_id}/answer",
+                data=data,
+                headers={"HX-Request": "true", "X-CSRFToken": self.csrf},
+                name=attempt,
+                catch_response=True,
+            ) as response:
+                if response.status_code == 200:
+                    return True
+                if response.status_code != 0 or attempt != "submit":
+                    response.failure(f"submit: {response.status_code}")
+                    return False
+                response.success()  # counted under its own name below
+        return False
 
 
 class LivePhone(Phone, FastHttpUser):
