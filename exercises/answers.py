@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import IntegrityError, transaction
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from sessions.text import clean_text
@@ -170,3 +170,40 @@ def save_shared_field_response(request, step, *, owner, field_name, text, base_v
             status=409,
         )
     return save_status(request, saved=True, extra={"base_version": result.version})
+
+
+def save_choice_and_comment(
+    request, step, participant, *, slot, choice_field, choices, choice_error, comment_max
+):
+    """A phone's choice (from `choices`) and comment on one item of a step (a quote, an
+    agreement), saved as its own answer in `slot`, field by field as the phone autosaves.
+
+    Saving the comment keeps the choice, and the other way round. `choice_error` is the
+    message for a choice that is not on the list.
+    """
+    changes = {}
+    if choice_field in request.POST:
+        if request.POST[choice_field] not in choices:
+            return save_status(request, errors=[choice_error], status=422)
+        changes[choice_field] = request.POST[choice_field]
+    if "comment" in request.POST:
+        try:
+            changes["comment"] = clean_answer_text(
+                request.POST["comment"], comment_max, required=False
+            )
+        except forms.ValidationError as error:
+            return save_status(request, errors=error.messages, status=422)
+    with transaction.atomic():
+        existing = (
+            Contribution.objects.select_for_update()
+            .filter(step=step, participant=participant, slot=slot, client_id="")
+            .first()
+        )
+        data = {**(existing.data if existing else {}), **changes}
+        if existing is None and not (data.get(choice_field) or data.get("comment")):
+            return save_status(request)  # nothing to keep yet
+        if existing is None or existing.data != data:
+            save_own_answer(step, participant, slot=slot, data=data)
+    if not request.htmx:  # a phone without JavaScript: back to the page
+        return redirect("phone", step.session.code)
+    return save_status(request, saved=True)

@@ -16,14 +16,13 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import SessionStep, Side, localized
 
-from ..answers import clean_answer_text, save_own_answer, save_status, visible
+from ..answers import clean_answer_text, save_choice_and_comment, save_status, visible
 from ..models import Contribution
 from ..registry import Kind, register
 
@@ -285,35 +284,16 @@ class Obstacles(Kind):
         if quote_id not in {quote["id"] for quote in self.quotes(step)}:
             message = _t("This quote is no longer on the list.")
             return save_status(request, errors=[message], status=422)
-        changes = {}
-        if "answer" in request.POST:
-            answer = request.POST["answer"]
-            if answer not in {a["key"] for a in self.answers(step)}:
-                message = _t("Choose one of the answers.")
-                return save_status(request, errors=[message], status=422)
-            changes["answer"] = answer
-        if "comment" in request.POST:
-            try:
-                changes["comment"] = clean_answer_text(
-                    request.POST["comment"], COMMENT_MAX_LENGTH, required=False
-                )
-            except forms.ValidationError as error:
-                return save_status(request, errors=error.messages, status=422)
-        with transaction.atomic():
-            # Merge: saving the comment keeps the answer, and the other way round.
-            existing = (
-                Contribution.objects.select_for_update()
-                .filter(step=step, participant=participant, slot=quote_id, client_id="")
-                .first()
-            )
-            data = {**(existing.data if existing else {}), **changes}
-            if existing is None and not (data.get("answer") or data.get("comment")):
-                return save_status(request)  # nothing to keep yet
-            if existing is None or existing.data != data:
-                save_own_answer(step, participant, slot=quote_id, data=data)
-        if not request.htmx:  # a phone without JavaScript: back to the page
-            return redirect("phone", step.session.code)
-        return save_status(request, saved=True)
+        return save_choice_and_comment(
+            request,
+            step,
+            participant,
+            slot=quote_id,
+            choice_field="answer",
+            choices={a["key"] for a in self.answers(step)},
+            choice_error=_t("Choose one of the answers."),
+            comment_max=COMMENT_MAX_LENGTH,
+        )
 
     # --- the facilitator ---------------------------------------------------------------------
 

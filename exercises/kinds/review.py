@@ -9,16 +9,14 @@ which changes the register with who changed it and when.
 """
 
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Side
 
-from ..answers import clean_answer_text, save_own_answer, save_status, visible
+from ..answers import clean_answer_text, save_choice_and_comment, save_status, visible
 from ..models import Contribution
 from ..registry import Kind, register
 
@@ -191,35 +189,16 @@ class Review(Kind):
         if entry_id not in {entry.pk for entry in self.entries(step)}:
             message = gettext("This agreement is no longer on the list.")
             return save_status(request, errors=[message], status=422)
-        slot = f"{SLOT_PREFIX}{entry_id}"
-        changes = {}
-        if "report" in request.POST:
-            if request.POST["report"] not in REPORTS:
-                message = gettext("Choose done, in progress or stuck.")
-                return save_status(request, errors=[message], status=422)
-            changes["report"] = request.POST["report"]
-        if "comment" in request.POST:
-            try:
-                changes["comment"] = clean_answer_text(
-                    request.POST["comment"], COMMENT_MAX, required=False
-                )
-            except forms.ValidationError as error:
-                return save_status(request, errors=error.messages, status=422)
-        with transaction.atomic():
-            # Merge: saving the comment keeps the report, and the other way round.
-            existing = (
-                Contribution.objects.select_for_update()
-                .filter(step=step, participant=participant, slot=slot, client_id="")
-                .first()
-            )
-            data = {**(existing.data if existing else {}), **changes}
-            if existing is None and not (data.get("report") or data.get("comment")):
-                return save_status(request)  # nothing to keep yet
-            if existing is None or existing.data != data:
-                save_own_answer(step, participant, slot=slot, data=data)
-        if not request.htmx:  # a phone without JavaScript: back to the page
-            return redirect("phone", step.session.code)
-        return save_status(request, saved=True)
+        return save_choice_and_comment(
+            request,
+            step,
+            participant,
+            slot=f"{SLOT_PREFIX}{entry_id}",
+            choice_field="report",
+            choices=REPORTS,
+            choice_error=gettext("Choose done, in progress or stuck."),
+            comment_max=COMMENT_MAX,
+        )
 
     # --- the facilitator -------------------------------------------------------------------
 
