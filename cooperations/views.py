@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sessions.access import get_session_for_facilitator
+from sessions.downloads import download
 from sessions.joining import join_url
 from sessions.models import AgendaTemplate
 from sessions.roles import is_coordinator
@@ -21,14 +22,6 @@ from .forms import EntryStatusForm, FollowUpForm, HandoutForm, ImportTemplateFor
 from .handout import DEFAULT_START, render_handout_html
 from .models import Cooperation, EntryStatus, RegisterChange, RegisterEntry
 from .pdf import html_to_pdf
-
-
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
 
 # --- cooperations ------------------------------------------------------------------------------
 
@@ -149,7 +142,7 @@ def cooperation_report(request, pk):
     # In the language of the latest meeting, like each meeting's own report.
     language = last.session.language if last else request.LANGUAGE_CODE
     html = render_cooperation_html(cooperation, language)
-    return _download(html_to_pdf(html), "application/pdf", f"cooperation-{cooperation.pk}.pdf")
+    return download(html_to_pdf(html), "application/pdf", f"cooperation-{cooperation.pk}.pdf")
 
 
 # --- the follow-up -----------------------------------------------------------------------------
@@ -196,7 +189,7 @@ def handout(request, code):
     html = render_handout_html(
         session, start, join_url=join_url(request, session), open_agreements=open_agreements
     )
-    return _download(html_to_pdf(html, session), "application/pdf", f"handout-{session.code}.pdf")
+    return download(html_to_pdf(html, session), "application/pdf", f"handout-{session.code}.pdf")
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -228,7 +221,7 @@ def template_list(request, import_form=None):
 @login_required
 def export_template(request, slug):
     template = _visible_template(request, slug)
-    return _download(
+    return download(
         templates_io.export_json(template), "application/json", f"agenda-{template.slug}.json"
     )
 

@@ -2,11 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from .. import exports
 from ..access import get_session_for_reader
+from ..downloads import download
 from ..models import Session
 from ..roles import is_coordinator
 
@@ -28,19 +29,12 @@ def reports_home(request):
     )
 
 
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def report_pdf(request, code):
     from ..report import render_report_pdf
 
     session = get_session_for_reader(request, code)
-    return _download(render_report_pdf(session), "application/pdf", f"report-{session.code}.pdf")
+    return download(render_report_pdf(session), "application/pdf", f"report-{session.code}.pdf")
 
 
 @login_required
@@ -54,4 +48,4 @@ def export(request, code, what):
         content, kind = exports.session_json(session), "application/json"
     else:
         raise Http404("No such export")
-    return _download(content, kind, f"{session.code}-{what}")
+    return download(content, kind, f"{session.code}-{what}")
