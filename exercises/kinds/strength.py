@@ -26,6 +26,9 @@ from ..models import Contribution
 from ..registry import Kind, register
 
 MAX_NOTES_PER_PARTICIPANT = 12
+# What a wall can show legibly per side (at 1280×720 even fewer fit); the newest are shown
+# and the rest counted. A hall of 1,000 phones writes thousands: all are in the report.
+WALL_NOTES_PER_SIDE = 40
 
 
 def density(count):
@@ -59,20 +62,46 @@ class StrengthOfTheOther(Kind):
         }
 
     def projector_context(self, step, session):
-        notes = list(visible(step).select_related("participant", "organisation"))
         spotlight_id = step.state.get("spotlight")
-        about_informal = [n for n in notes if n.side == Side.FORMAL]
-        about_formal = [n for n in notes if n.side == Side.INFORMAL]
+        # The formal side writes about informal workers, and the other way round.
+        about_informal, more_about_informal = self._newest(step, Side.FORMAL)
+        about_formal, more_about_formal = self._newest(step, Side.INFORMAL)
+        spotlight = None
+        if spotlight_id:
+            spotlight = visible(step).select_related("participant").filter(pk=spotlight_id).first()
         return {
-            # The formal side writes about informal workers, and the other way round.
             "about_informal": about_informal,
             "about_formal": about_formal,
+            "more_about_informal": more_about_informal,
+            "more_about_formal": more_about_formal,
             # Many notes: smaller type in more columns, so a full room still fits the wall.
             "density": density(max(len(about_informal), len(about_formal))),
-            "spotlight": next((n for n in notes if n.pk == spotlight_id), None),
+            "spotlight": spotlight,
             "prompt_formal": self.prompt(step, Side.FORMAL, session.language),
             "prompt_informal": self.prompt(step, Side.INFORMAL, session.language),
         }
+
+    def report_context(self, step, session):
+        """The report holds every note, not only what fits the wall."""
+        notes = list(visible(step).select_related("participant", "organisation"))
+        return {
+            "about_informal": [n for n in notes if n.side == Side.FORMAL],
+            "about_formal": [n for n in notes if n.side == Side.INFORMAL],
+            "prompt_formal": self.prompt(step, Side.FORMAL, session.language),
+            "prompt_informal": self.prompt(step, Side.INFORMAL, session.language),
+        }
+
+    def _newest(self, step, side):
+        """The newest notes written by `side` that fit the wall, oldest first, and how many
+        more there are."""
+        notes = visible(step).filter(side=side)
+        newest = list(
+            notes.select_related("participant", "organisation").order_by("-created_at", "-pk")[
+                :WALL_NOTES_PER_SIDE
+            ]
+        )
+        more = notes.count() - len(newest) if len(newest) == WALL_NOTES_PER_SIDE else 0
+        return newest[::-1], more
 
     def controls_context(self, step, session):
         notes = Contribution.objects.filter(step=step).select_related("participant")

@@ -157,3 +157,39 @@ def test_projector_query_count_stays_flat(
             reverse("projector", args=[session.code]), HTTP_HX_REQUEST="true"
         )
     assert f"Kracht nummer {notes - 1}" in response.content.decode()
+
+
+def test_a_full_hall_shows_the_newest_notes_and_counts_the_rest(
+    owner_client, session, step, join, answer_url
+):
+    from exercises.kinds.strength import WALL_NOTES_PER_SIDE
+
+    formal = join("Joost", "formal")
+    informal = join("Fatima", "informal")
+    # 12 notes per phone at most: a room of phones, 5 notes each.
+    phones = [join(f"Deelnemer {n}", "formal") for n in range(9)]
+    for number, phone in enumerate(phones * 5):
+        post_note(phone, answer_url(step), f"Kracht {number:02d}", client_id=f"c{number}")
+    post_note(formal, answer_url(step), "De nieuwste formele notitie", client_id="last")
+    post_note(informal, answer_url(step), "Eén informele notitie", client_id="one")
+    page = owner_client.get(reverse("projector", args=[session.code])).content.decode()
+    formal_column = page.split("side-formal")[1].split("side-informal")[0]
+    assert formal_column.count('class="note-text"') == WALL_NOTES_PER_SIDE
+    assert "De nieuwste formele notitie" in formal_column
+    assert "Kracht 00" not in formal_column  # the oldest make room
+    assert "en nog 6 eerdere notities, in het verslag" in formal_column
+    informal_column = page.split("side-informal")[1]
+    assert "Eén informele notitie" in informal_column
+    assert "eerdere" not in informal_column
+
+
+def test_the_report_keeps_every_note_the_wall_had_no_room_for(session, step, join, answer_url):
+    from exercises.kinds.strength import WALL_NOTES_PER_SIDE
+    from sessions.report import render_report_html
+
+    phones = [join(f"Deelnemer {n}", "formal") for n in range(9)]
+    for number, phone in enumerate(phones * 5):
+        post_note(phone, answer_url(step), f"Kracht {number:02d}", client_id=f"c{number}")
+    html = render_report_html(session)
+    assert 45 > WALL_NOTES_PER_SIDE
+    assert all(f"Kracht {number:02d}" in html for number in range(45))
