@@ -198,3 +198,10 @@ def test_polling_unknown_codes_counts_as_guessing_join_codes(
     # ... while a real code still works, and another address is not affected.
     assert wsgi_get(f"/live/{session.code}", "v=0")["status"] == 200
     assert wsgi_get("/live/GUES5", "v=1", remote_addr="192.0.2.99")["status"] == 404
+
+
+def test_a_larger_room_spreads_its_phones_fetching_the_new_exercise(session, join):
+    phones = [join(f"Deelnemer {number}") for number in range(30)]
+    page = phones[0].get(reverse("phone", args=[session.code])).content.decode()
+    # 8 ms per participant: 30 phones spread their fetches over a quarter of a second.
+    assert 'data-spread-ms="240"' in page

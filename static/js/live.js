@@ -48,7 +48,7 @@
     // Save what the participant typed before the panel it is in is replaced.
     var flushed = part.dataset.refresh !== "any" && window.flushAutosaves ?
       window.flushAutosaves(part) : Promise.resolve();
-    return flushed.then(function () { return fetch(part.dataset.liveUrl, {
+    return flushed.then(function () { return spreadOut(part); }).then(function () { return fetch(part.dataset.liveUrl, {
       cache: "no-store",
       credentials: "same-origin",
       headers: {"HX-Request": "true"}
@@ -62,6 +62,17 @@
       announce(part);
       document.dispatchEvent(new CustomEvent("live:refreshed", {detail: {id: part.id}}));
     }); });
+  }
+
+  // In a large room every phone would fetch its new exercise in the same second and the
+  // server would queue them all at once (docs/benchmarks.md). The panel says over how many
+  // milliseconds to spread those fetches (data-spread-ms, growing with the room; none on the
+  // wall or the controls): each phone waits a random part of it.
+  function spreadOut(part) {
+    var spread = parseInt(part.dataset.spreadMs || "0", 10);
+    return new Promise(function (resolve) {
+      setTimeout(resolve, spread > 0 ? Math.random() * spread : 0);
+    });
   }
 
   // The facilitator may be typing in a part that refreshes on any change (a quote, an
