@@ -41,6 +41,7 @@ FACILITATOR = (os.environ.get("BENCH_USER", "bench"), os.environ.get("BENCH_PASS
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ORGANISATION_OPTION = re.compile(r'<option value="(\d+)"')
+SPREAD = re.compile(r'data-spread-ms="(\d+)"')
 
 # When each step became current (the moment the facilitator's POST was sent), by step id.
 step_changed_at = {}
@@ -96,12 +97,17 @@ class Phone:
         self.csrf = token
         self.fetch_panel()
 
-    def fetch_panel(self):
+    def fetch_panel(self, spread=False):
+        if spread:  # live.js: wait a random part of the room's spread (data-spread-ms)
+            gevent.sleep(random.uniform(0, self.spread_ms / 1000))
         with self.client.get(
             f"/p/{self.code}/", headers={"HX-Request": "true"}, name="panel", catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"panel: {response.status_code}")
+                return
+            found = SPREAD.search(response.text)
+            self.spread_ms = int(found.group(1)) if found else 0
 
     def poll(self):
         """One poll; True when the step changed (and the panel was fetched again)."""
@@ -123,7 +129,7 @@ class Phone:
         panel_changed = step_changed or state["p"] != self.phone_version
         self.step, self.phone_version = state["step"], state["p"]
         if panel_changed:
-            self.fetch_panel()
+            self.fetch_panel(spread=True)
         return step_changed
 
     def submit_note(self, step_id, text):
