@@ -26,9 +26,10 @@ from ..models import Contribution
 from ..registry import Kind, register
 
 MAX_NOTES_PER_PARTICIPANT = 12
-# What a wall can show legibly per side (at 1280×720 even fewer fit); the newest are shown
-# and the rest counted. A hall of 1,000 phones writes thousands: all are in the report.
-WALL_NOTES_PER_SIDE = 40
+# What a wall shows legibly per side, with the count line below it, at 1280×720 (three columns
+# of nine, seen on screen): the newest, and how many came before. A hall of 1,000 phones
+# writes thousands; all of them are in the report.
+WALL_NOTES_PER_SIDE = 27
 
 
 def density(count):
