@@ -24,8 +24,10 @@ def free_port():
 
 def production_env(folder, **overrides):
     """Production settings (DEBUG off) on plain HTTP at 127.0.0.1, with a fresh SQLite file."""
+    # Nothing of the test run's own Django or pytest settings leaks into the server.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "workshop.settings",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "DEBUG": "0",
@@ -98,12 +100,12 @@ class AppServer:
             "BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": str(self.workers),
         }
-        self.log = open(self.log_path, "a")
+        self._log_file = open(self.log_path, "a")
         self.process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "workshop.wsgi"],
             env=env,
             cwd=ROOT,
-            stdout=self.log,
+            stdout=self._log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # one process group: master and workers stop together
         )
@@ -131,7 +133,13 @@ class AppServer:
                 os.killpg(self.process.pid, 9)
                 self.process.wait()
         if self.process:
-            self.log.close()
+            self._log_file.close()
+
+    def kill(self):
+        """SIGKILL the master and every worker at once: no graceful shutdown, no cleanup."""
+        os.killpg(self.process.pid, 9)
+        self.process.wait(timeout=10)
+        self._log_file.close()
 
     def read_log(self, last=None):
         text = self.log_path.read_text() if self.log_path.exists() else ""

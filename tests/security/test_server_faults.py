@@ -9,24 +9,19 @@ Here each worker has its own connection to the same file, as in production.
 
 import http.client
 import json
-import os
 import secrets
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
+from tests.appserver import ROOT, AppServer, prepare_database, production_env
+
 CSRF = secrets.token_hex(16)  # a CSRF secret: the same value in the cookie and the header
 
 SETUP_SCRIPT = """
@@ -64,49 +59,25 @@ print(json.dumps({
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn on a SQLite file, as `make serve` runs it, in its own process group."""
+class Server(AppServer):
+    """gunicorn on a SQLite file, as `make serve` runs it, with 4 workers of 8 threads."""
 
     def __init__(self, tmp_path, secret_key):
         self.db = tmp_path / "workshop.sqlite3"
-        self.port = free_port()
-        self.log = tmp_path / "gunicorn.log"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
-            "DJANGO_SETTINGS_MODULE": "workshop.settings",
-            "SECRET_KEY": secret_key,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DEBUG": "0",
-            "SECURE_COOKIES": "0",
-            "STATIC_MANIFEST": "0",
-            "DATABASE_URL": f"sqlite:///{self.db}",
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "WEB_CONCURRENCY": "4",
-            "GUNICORN_THREADS": "8",
-        }
-        self.process = None
-
-    def manage(self, *args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
+        env = production_env(
+            tmp_path,
+            SECRET_KEY=secret_key,
+            DATABASE_URL=f"sqlite:///{self.db}",
+            GUNICORN_THREADS="8",
         )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        super().__init__(env, workers=4)
+
+    @property
+    def log(self):
+        return self.log_path
 
     def prepare(self, phones):
-        self.manage("migrate", "--noinput")
-        self.manage("createcachetable")
-        self.manage("load_toolkit")
+        prepare_database(self.env)
         script = SETUP_SCRIPT.replace("PHONES", str(phones))
         result = subprocess.run(
             [sys.executable, "-c", script], cwd=ROOT, env=self.env, capture_output=True, text=True
@@ -114,39 +85,13 @@ class Server:
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout.strip().splitlines()[-1])
 
-    def start(self):
-        command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "workshop.wsgi"]
-        command += ["--bind", f"127.0.0.1:{self.port}"]
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
-            )
-        for _attempt in range(300):  # up to 30 s for the workers to boot
-            try:
-                with urllib.request.urlopen(self.url("/healthz"), timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        raise AssertionError("gunicorn did not start: " + self.log.read_text()[-2000:])
-
-    def kill(self):
-        """SIGKILL the master and every worker at once: no graceful shutdown, no cleanup."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-
-    def url(self, path):
+    def address(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
     def post(self, path, cookies, data, timeout=30):
         cookie = "; ".join(f"{k}={v}" for k, v in {**cookies, "csrftoken": CSRF}.items())
         request = urllib.request.Request(
-            self.url(path),
+            self.address(path),
             data=urllib.parse.urlencode(data).encode(),
             headers={"Cookie": cookie, "X-CSRFToken": CSRF, "HX-Request": "true"},
             method="POST",
@@ -159,7 +104,7 @@ class Server:
 
     def get(self, path, cookies=None):
         cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
-        request = urllib.request.Request(self.url(path), headers={"Cookie": cookie})
+        request = urllib.request.Request(self.address(path), headers={"Cookie": cookie})
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read().decode()
 
