@@ -43,9 +43,15 @@ def script(name, env, *args):
 
 
 def export(env, code, folder):
+    """The session's full export, its lists sorted: SQLite and PostgreSQL may order rows
+    that tie on the export's sort keys (names, by their own collation) differently."""
     out = folder / f"export-{uuid.uuid4().hex}.json"
     manage(env, "export_report", code, "--out", str(out), "--format", "json")
-    return json.loads(out.read_text())
+    exported = json.loads(out.read_text())
+    for name, value in exported.items():
+        if isinstance(value, list):
+            exported[name] = sorted(value, key=lambda row: json.dumps(row, sort_keys=True))
+    return exported
 
 
 def live_state(server, code):
