@@ -48,3 +48,19 @@ def _no_limits_left_by_earlier_tests(transactional_db):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def session_with_every_option(make_session):
+    """A Dutch session with the tree, the pitfalls and the letter on, and one quote for
+    "what stands in the way"."""
+    session = make_session(include_tree="on", include_pitfalls="on", include_letter="on")
+    obstacles = session.steps.get(kind="obstacles")
+    obstacles.config = {
+        **obstacles.config,
+        "quotes": [
+            {"id": "q1", "theme": "power", "text": "“Wij worden pas gebeld als het misgaat.”"}
+        ],
+    }
+    obstacles.save()
+    return session

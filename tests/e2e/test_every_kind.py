@@ -15,17 +15,9 @@ LIVE = 5000  # ms: a save shows on the wall within a couple of polls
 
 
 @pytest.fixture
-def room(transactional_db, live_server, browser, make_session, facilitator):
+def room(transactional_db, live_server, browser, session_with_every_option, facilitator):
     """A session with every option on, the facilitator's two screens and two phones."""
-    session = make_session(include_tree="on", include_pitfalls="on", include_letter="on")
-    obstacles = session.steps.get(kind="obstacles")
-    obstacles.config = {
-        **obstacles.config,
-        "quotes": [
-            {"id": "q1", "theme": "power", "text": "“Wij worden pas gebeld als het misgaat.”"}
-        ],
-    }
-    obstacles.save()
+    session = session_with_every_option
     base = live_server.url
     desk_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
     desk = desk_context.new_page()

@@ -59,17 +59,9 @@ def no_horizontal_scroll(page):
 
 
 @pytest.fixture
-def room(transactional_db, live_server, browser, make_session, facilitator):
+def room(transactional_db, live_server, browser, session_with_every_option, facilitator):
     """A Dutch session with every option, the facilitator's controls and wall, and the desk."""
-    session = make_session(include_tree="on", include_pitfalls="on", include_letter="on")
-    obstacles = session.steps.get(kind="obstacles")
-    obstacles.config = {
-        **obstacles.config,
-        "quotes": [
-            {"id": "q1", "theme": "power", "text": "“Wij worden pas gebeld als het misgaat.”"}
-        ],
-    }
-    obstacles.save()
+    session = session_with_every_option
     desk_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
     desk = desk_context.new_page()
     desk.goto(f"{live_server.url}/login/")
