@@ -11,10 +11,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import Session
+from sessions.models import RunByFacilitators, Session
 
 
-class Cooperation(models.Model):
+class Cooperation(RunByFacilitators, models.Model):
     title = models.CharField(_("name of the cooperation"), max_length=150)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cooperations"
@@ -33,11 +33,6 @@ class Cooperation(models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation", args=[self.pk])
-
-    def is_run_by(self, user):
-        if not user.is_authenticated:
-            return False
-        return self.owner_id == user.pk or self.shared_with.filter(pk=user.pk).exists()
 
     def is_readable_by(self, user):
         """Its facilitators, and the coordinators of any of its meetings (read only)."""

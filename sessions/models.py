@@ -102,7 +102,16 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Session(models.Model):
+class RunByFacilitators:
+    """For a model with an `owner` and facilitators it is `shared_with` (sessions, cooperations)."""
+
+    def is_run_by(self, user):
+        if not user.is_authenticated:
+            return False
+        return self.owner_id == user.pk or self.shared_with.filter(pk=user.pk).exists()
+
+
+class Session(RunByFacilitators, models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_sessions"
     )
@@ -168,11 +177,6 @@ class Session(models.Model):
         return reverse("prepare", args=[self.code])
 
     # --- who may do what -------------------------------------------------------------
-
-    def is_run_by(self, user):
-        if not user.is_authenticated:
-            return False
-        return self.owner_id == user.pk or self.shared_with.filter(pk=user.pk).exists()
 
     def is_readable_by(self, user):
         """The report and exports: the session's facilitators and its coordinators."""
