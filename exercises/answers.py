@@ -11,6 +11,7 @@
 """
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django import forms
@@ -58,24 +59,33 @@ def answered_participants(step):
 
 
 def add_note(step, participant, *, text, client_id, slot="", data=None):
-    """Store a new note once per client id; return (contribution, created)."""
+    """Store a new note once per client id; return (contribution, created).
+
+    One INSERT, outside any transaction: on SQLite the write lock is then held for that one
+    statement, not for a transaction's worth of Python. Under a hall's worth of answers that
+    is what keeps writers from queueing behind each other (docs/benchmarks.md). A resent
+    note (same client id) is refused by the unique constraint and the stored one returned.
+    """
     client_id = (client_id or "")[:40] or new_client_id()
-    defaults = {
-        "session": step.session,
-        "side": participant.side,
-        "slot": slot,
-        "data": {"text": text, **(data or {})},
-        "organisation": participant.organisation,
-    }
+    note = Contribution(
+        step=step,
+        participant=participant,
+        client_id=client_id,
+        session=step.session,
+        side=participant.side,
+        slot=slot,
+        data={"text": text, **(data or {})},
+        organisation=participant.organisation,
+    )
+    # Inside a caller's transaction, a savepoint keeps that transaction usable after a refusal.
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
-            return Contribution.objects.get_or_create(
-                step=step, participant=participant, client_id=client_id, defaults=defaults
-            )
-    except IntegrityError:  # the same note arrived twice at the same moment
-        return Contribution.objects.get(
-            step=step, participant=participant, client_id=client_id
-        ), False
+        with transaction.atomic() if in_transaction else nullcontext():
+            note.save(force_insert=True)
+    except IntegrityError:  # sent twice: the first one is stored
+        existing = Contribution.objects.get(step=step, participant=participant, client_id=client_id)
+        return existing, False
+    return note, True
 
 
 def save_own_answer(step, participant, *, slot, data):

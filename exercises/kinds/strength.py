@@ -53,13 +53,13 @@ class StrengthOfTheOther(Kind):
         return localized(step.config.get("prompts", {}).get(side, {}), language)
 
     def phone_context(self, step, session, participant):
-        notes = Contribution.objects.filter(step=step, participant=participant)
+        notes = list(Contribution.objects.filter(step=step, participant=participant))
         return {
             "prompt": self.prompt(step, participant.side, get_language()),
             "my_notes": notes,
             "client_id": new_client_id(),
             "note_max": NOTE_MAX_LENGTH,
-            "can_add": notes.count() < MAX_NOTES_PER_PARTICIPANT,
+            "can_add": len(notes) < MAX_NOTES_PER_PARTICIPANT,
         }
 
     def projector_context(self, step, session):
@@ -121,10 +121,14 @@ class StrengthOfTheOther(Kind):
             text = clean_answer_text(request.POST.get("text"), NOTE_MAX_LENGTH, multiline=False)
         except forms.ValidationError as error:
             return self._notes(request, step, participant, errors=error.messages, status=422)
-        mine = Contribution.objects.filter(step=step, participant=participant)
-        client_id = request.POST.get("client_id", "")
-        is_retry = mine.filter(client_id=client_id[:40]).exists() if client_id else False
-        if not is_retry and mine.count() >= MAX_NOTES_PER_PARTICIPANT:
+        client_id = request.POST.get("client_id", "")[:40]
+        sent_before = list(
+            Contribution.objects.filter(step=step, participant=participant).values_list(
+                "client_id", flat=True
+            )
+        )
+        is_retry = bool(client_id) and client_id in sent_before
+        if not is_retry and len(sent_before) >= MAX_NOTES_PER_PARTICIPANT:
             message = _("You have written the maximum of %(max)d notes.") % {
                 "max": MAX_NOTES_PER_PARTICIPANT
             }
