@@ -24,3 +24,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # gunicorn's control socket lives at one path per user: two servers on one machine (a test
 # and a benchmark, or two deployments) would take it from each other. Nothing here uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    # Compile the templates and load the catalogues, then hide the start-up objects from the
+    # garbage collector, whose full passes otherwise stop every thread of the worker for
+    # 40–50 ms of CPU under load (workshop/warmup.py, docs/benchmarks.md).
+    from workshop.warmup import warm_up
+
+    warm_up()
