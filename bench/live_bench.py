@@ -24,6 +24,7 @@ import gzip
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import socket
@@ -170,7 +171,7 @@ def run_locust(env, base, phase, users, spawn_rate, seconds, folder):
             "--loglevel",
             "WARNING",
         ],
-        env={**env, "BENCH_PHASE": phase},
+        env={**env, "BENCH_PHASE": phase, "BENCH_TRACE": str(folder / f"{phase}_trace.csv")},
         cwd=ROOT,
         check=False,  # locust exits 1 when a request failed; the table shows the failures
         stdout=subprocess.DEVNULL,
@@ -194,6 +195,27 @@ def worker_memory_mb(server_pid):
         if rss and (pid == server_pid or ppid == server_pid):
             total += int(rss.group(1))
     return total / 1024
+
+
+def server_cpu_seconds(server_pid):
+    """CPU time (user + system) used so far by gunicorn's master and its workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == server_pid or ppid == server_pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def locust_cpu_seconds():
+    """CPU time used so far by the locust runs this script has waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def server_times(log_text):
@@ -288,6 +310,7 @@ def main():
 
         print(f"# live: {options.phones} phones for {options.seconds} s …", file=sys.stderr)
         arriving = options.phones // options.join_rate + 5
+        cpu_before = server_cpu_seconds(server.pid), locust_cpu_seconds(), time.time()
         live = run_locust(
             env,
             base,
@@ -298,6 +321,11 @@ def main():
             folder,
         )
         memory = worker_memory_mb(server.pid)
+        cpu = (
+            server_cpu_seconds(server.pid) - cpu_before[0],
+            locust_cpu_seconds() - cpu_before[1],
+            time.time() - cpu_before[2],
+        )
         print(f"# burst: {options.burst} phones …", file=sys.stderr)
         burst = run_locust(env, base, "burst", options.burst, options.burst, 90, folder)
         stored = fixture(env, "count", setup["burst_code"])["notes"]
@@ -366,6 +394,11 @@ def main():
     print(f"requests to other hosts: {len(foreign) or 'none'}.")
     print(f"A poll that finds nothing new: {poll_bytes} bytes on the wire ({poll_status}).")
     print(f"Server memory after the live phase: {memory:.0f} MB (master and workers).")
+    server_cpu, locust_cpu, wall = cpu
+    print(
+        f"CPU in the live phase ({wall:.0f} s, {cores} cores): the server {server_cpu:.0f} s "
+        f"({server_cpu / wall:.2f} cores), locust {locust_cpu:.0f} s ({locust_cpu / wall:.2f} cores)."
+    )
     if options.keep:
         print(f"\nCSV files and logs: {folder}", file=sys.stderr)
     else:

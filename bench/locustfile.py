@@ -295,6 +295,25 @@ _phases = {
 }
 
 
+# BENCH_TRACE: a CSV of every request (when it ended, its name, its time), to see what the
+# server was doing when the slow ones happened (`live_bench.py --keep` keeps it).
+TRACE = os.environ.get("BENCH_TRACE")
+trace_rows = []
+
+
+@events.request.add_listener
+def _trace(name, response_time, **kwargs):
+    if TRACE:
+        trace_rows.append((round(time.time(), 3), name, round(response_time, 1)))
+
+
+@events.quitting.add_listener
+def _write_trace(**kwargs):
+    if TRACE:
+        with open(TRACE, "w") as handle:
+            handle.writelines(f"{t},{name},{ms}\n" for t, name, ms in trace_rows)
+
+
 @events.spawning_complete.add_listener
 def _everyone_joined(user_count, **kwargs):
     everyone_in.set()
