@@ -397,7 +397,8 @@ def main():
     server_cpu, locust_cpu, wall = cpu
     print(
         f"CPU in the live phase ({wall:.0f} s, {cores} cores): the server {server_cpu:.0f} s "
-        f"({server_cpu / wall:.2f} cores), locust {locust_cpu:.0f} s ({locust_cpu / wall:.2f} cores)."
+        f"({server_cpu / wall:.2f} cores), locust {locust_cpu:.0f} s "
+        f"({locust_cpu / wall:.2f} cores)."
     )
     if options.keep:
         print(f"\nCSV files and logs: {folder}", file=sys.stderr)
