@@ -4,6 +4,7 @@ import json
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -205,3 +206,23 @@ def test_a_larger_room_spreads_its_phones_fetching_the_new_exercise(session, joi
     page = phones[0].get(reverse("phone", args=[session.code])).content.decode()
     # 8 ms per participant: 30 phones spread their fetches over a quarter of a second.
     assert 'data-spread-ms="240"' in page
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="only a database server can drop a connection"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_database_dropped_costs_phones_at_most_one_poll(toolkit, make_session):
+    """The fast path skips Django's per-request health check (one round trip less)."""
+    session = make_session()
+    assert wsgi_get(f"/live/{session.code}", "v=0")["status"] == 200
+    with connection.cursor() as cursor:  # the connection the poll keeps between requests
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+    first = wsgi_get(f"/live/{session.code}", "v=0")
+    assert first["status"] in (200, 503)  # 503: the phone polls again, no error page
+    assert wsgi_get(f"/live/{session.code}", "v=0")["status"] == 200
