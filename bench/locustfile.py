@@ -41,7 +41,7 @@ FACILITATOR = (os.environ.get("BENCH_USER", "bench"), os.environ.get("BENCH_PASS
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ORGANISATION_OPTION = re.compile(r'<option value="(\d+)"')
-SPREAD = re.compile(r'data-spread-ms="(\d+)"')
+SPREAD = re.compile(r'data-spread-ms-per-participant="(\d+)"')
 
 # When each step became current (the moment the facilitator's POST was sent), by step id.
 step_changed_at = {}
@@ -97,9 +97,9 @@ class Phone:
         self.csrf = token
         self.fetch_panel()
 
-    def fetch_panel(self, spread=False):
-        if spread:  # live.js: wait a random part of the room's spread (data-spread-ms)
-            gevent.sleep(random.uniform(0, self.spread_ms / 1000))
+    def fetch_panel(self, joined=0):
+        if joined:  # live.js: wait a random part of the room's spread (per participant × n)
+            gevent.sleep(random.uniform(0, self.spread_ms_per_participant * joined / 1000))
         with self.client.get(
             f"/p/{self.code}/", headers={"HX-Request": "true"}, name="panel", catch_response=True
         ) as response:
@@ -107,7 +107,7 @@ class Phone:
                 response.failure(f"panel: {response.status_code}")
                 return
             found = SPREAD.search(response.text)
-            self.spread_ms = int(found.group(1)) if found else 0
+            self.spread_ms_per_participant = int(found.group(1)) if found else 0
 
     def poll(self):
         """One poll; True when the step changed (and the panel was fetched again)."""
@@ -129,7 +129,7 @@ class Phone:
         panel_changed = step_changed or state["p"] != self.phone_version
         self.step, self.phone_version = state["step"], state["p"]
         if panel_changed:
-            self.fetch_panel(spread=True)
+            self.fetch_panel(joined=state["n"])
         return step_changed
 
     def submit_note(self, step_id, text):

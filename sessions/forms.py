@@ -299,8 +299,7 @@ class JoinForm(CleanTextMixin, forms.Form):
             # One INSERT outside a transaction: on SQLite the write lock is held for that
             # statement only, which keeps a hall's joins from queueing (docs/benchmarks.md).
             participant = self._create_participant(organisation)
-        self.session.bump()
-        return participant
+        return participant  # saving it told every screen (Participant.save)
 
     def _typed_organisation(self, typed):
         organisation = self.session.organisations.filter(name__iexact=typed).first()

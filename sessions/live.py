@@ -25,15 +25,17 @@ from .ratelimit import join_attempts_exhausted, record_failed_join
 _quote = connection.ops.quote_name
 POLL_SQL = (
     f"SELECT {_quote('version')}, {_quote('status')}, {_quote('current_step_id')}, "
-    f"{_quote('phone_version')} FROM {_quote(Session._meta.db_table)} WHERE {_quote('code')} = %s"
+    f"{_quote('phone_version')}, {_quote('participant_count')} "
+    f"FROM {_quote(Session._meta.db_table)} WHERE {_quote('code')} = %s"
 )
 
 
 def poll_answer(code, known_version, client):
     """(HTTP status, JSON body or b"") for a screen that last saw `known_version`.
 
-    204 when nothing changed; else the version, status, step and phone version (< 100 bytes):
-    "p" changes only when phones must rebuild their exercise panel (step, lock, groups...).
+    204 when nothing changed; else the version, status, step, phone version and how many
+    have joined (< 100 bytes): "p" changes only when phones must rebuild their exercise panel
+    (step, lock, groups...); "n" sets how long phones spread fetching it (static/js/live.js).
     An unknown code counts as a wrong join code for `client` (anything with the request's
     META): otherwise the poll would tell a guesser which codes exist, without any limit.
     """
@@ -45,10 +47,10 @@ def poll_answer(code, known_version, client):
             return 429, b""
         record_failed_join(client)
         return 404, b""
-    version, status, step, phone_version = row
+    version, status, step, phone_version, joined = row
     if known_version == str(version):
         return 204, b""
-    state = {"v": version, "status": status, "step": step, "p": phone_version}
+    state = {"v": version, "status": status, "step": step, "p": phone_version, "n": joined}
     return 200, json.dumps(state, separators=(",", ":")).encode()
 
 

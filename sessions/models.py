@@ -143,6 +143,11 @@ class Session(RunByFacilitators, models.Model):
     # Bumped only when what a phone shows must be rebuilt (step, lock, groups, voting), so
     # phones don't re-render their forms each time someone else contributes.
     phone_version = models.PositiveBigIntegerField(default=1)
+    # How many have joined, kept on the row the poll reads: phones spread fetching a new
+    # exercise over a time that grows with the room (static/js/live.js), and must know the
+    # room's size at the moment of the change, not when they joined. Participants are only
+    # ever added (and deleted with their session).
+    participant_count = models.PositiveIntegerField(default=0, editable=False)
     anonymous = models.BooleanField(
         _("anonymous on the wall"),
         default=False,
@@ -205,16 +210,19 @@ class Session(RunByFacilitators, models.Model):
     def active_steps(self):
         return self.steps.filter(skipped=False).order_by("position")
 
-    def bump(self, phones=False):
+    def bump(self, phones=False, joined=False):
         """Tell every page that polls this session that something changed.
 
-        `phones=True` when the phones' exercise panels must be rebuilt too.
+        `phones=True` when the phones' exercise panels must be rebuilt too; `joined=True`
+        when a participant was added (one UPDATE for both).
         """
         changes = {"version": F("version") + 1}
         if phones:
             changes["phone_version"] = F("phone_version") + 1
+        if joined:
+            changes["participant_count"] = F("participant_count") + 1
         Session.objects.filter(pk=self.pk).update(**changes)
-        self.refresh_from_db(fields=["version", "phone_version"])
+        self.refresh_from_db(fields=["version", "phone_version", "participant_count"])
 
     @transaction.atomic
     def go_to(self, step):
@@ -414,6 +422,12 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        joined = self._state.adding
+        super().save(*args, **kwargs)
+        if joined:  # the room's size on the session row, with the change every screen sees
+            self.session.bump(joined=True)
 
 
 class Question(models.Model):

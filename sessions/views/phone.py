@@ -100,8 +100,9 @@ def phone(request, code):
 
 
 # How long a room's phones spread the fetching of a new exercise over (static/js/live.js):
-# 8 ms per participant, so a room of 30 waits a quarter of a second at most and a hall of 1,000
-# phones asks over 8 s instead of all at once.
+# 8 ms per participant, times the room's size the poll reports at the change ("n"), so a room
+# of 30 waits a quarter of a second at most and a hall of 1,000 phones asks over 8 s instead
+# of all at once.
 SPREAD_MS_PER_PARTICIPANT = 8
 
 
@@ -109,7 +110,7 @@ def _render_phone(request, session, participant):
     context = {
         "session": session,
         "participant": participant,
-        "panel_spread_ms": session.participants.count() * SPREAD_MS_PER_PARTICIPANT,
+        "spread_ms_per_participant": SPREAD_MS_PER_PARTICIPANT,
         "question_form": QuestionForm(),
         **step_context(session, session.current_step, surface="phone", participant=participant),
     }

@@ -2,7 +2,7 @@
  * Live updates for phones, the projector and the controls.
  *
  * Every 1.5 s the page asks the server "anything new since version N?". The answer is
- * 204 (nothing) or a tiny JSON {v, status, step}. Only then are the page's live parts
+ * 204 (nothing) or a tiny JSON {v, status, step, p, n}. Only then are the page's live parts
  * fetched again, and a part marked data-refresh="step" only when the step or the status
  * changed (data-refresh="closed": only when the session closes), so a form someone is typing in is never
  * re-rendered by a mere join elsewhere.
@@ -44,11 +44,11 @@
       (part.dataset.phoneVersion !== undefined && String(state.p) !== part.dataset.phoneVersion);
   }
 
-  function refreshPart(part) {
+  function refreshPart(part, state) {
     // Save what the participant typed before the panel it is in is replaced.
     var flushed = part.dataset.refresh !== "any" && window.flushAutosaves ?
       window.flushAutosaves(part) : Promise.resolve();
-    return flushed.then(function () { return spreadOut(part); }).then(function () { return fetch(part.dataset.liveUrl, {
+    return flushed.then(function () { return spreadOut(part, state); }).then(function () { return fetch(part.dataset.liveUrl, {
       cache: "no-store",
       credentials: "same-origin",
       headers: {"HX-Request": "true"}
@@ -65,11 +65,13 @@
   }
 
   // In a large room every phone would fetch its new exercise in the same second and the
-  // server would queue them all at once (docs/benchmarks.md). The panel says over how many
-  // milliseconds to spread those fetches (data-spread-ms, growing with the room; none on the
-  // wall or the controls): each phone waits a random part of it.
-  function spreadOut(part) {
-    var spread = parseInt(part.dataset.spreadMs || "0", 10);
+  // server would queue them all at once (docs/benchmarks.md). The panel says how many
+  // milliseconds to spread those fetches per participant (data-spread-ms-per-participant;
+  // none on the wall or the controls), the poll how many have joined now (state.n): each
+  // phone waits a random part of the product.
+  function spreadOut(part, state) {
+    var perParticipant = parseInt(part.dataset.spreadMsPerParticipant || "0", 10);
+    var spread = perParticipant * (parseInt(state.n, 10) || 0);
     return new Promise(function (resolve) {
       setTimeout(resolve, spread > 0 ? Math.random() * spread : 0);
     });
@@ -91,7 +93,8 @@
       .filter(function (part) { return needsRefresh(part, state); });
     var skipped = parts.filter(isBeingTyped);
     return Promise.all(parts.filter(function (part) { return skipped.indexOf(part) === -1; })
-      .map(refreshPart)).then(function () { return skipped.length === 0; });
+      .map(function (part) { return refreshPart(part, state); }))
+      .then(function () { return skipped.length === 0; });
   }
 
   function schedule(delay) {
