@@ -294,12 +294,11 @@ class JoinForm(CleanTextMixin, forms.Form):
         if organisation is None and typed:
             # A typed organisation and its first member are stored together or not at all.
             with transaction.atomic():
-                participant = self._create_participant(self._typed_organisation(typed))
-        else:
-            # One INSERT outside a transaction: on SQLite the write lock is held for that
-            # statement only, which keeps a hall's joins from queueing (docs/benchmarks.md).
-            participant = self._create_participant(organisation)
-        return participant  # saving it told every screen (Participant.save)
+                return self._create_participant(self._typed_organisation(typed))
+        # One INSERT outside a transaction: on SQLite the write lock is held for that statement
+        # only, which keeps a hall's joins from queueing (docs/benchmarks.md). Saving it tells
+        # every screen (Participant.save).
+        return self._create_participant(organisation)
 
     def _typed_organisation(self, typed):
         organisation = self.session.organisations.filter(name__iexact=typed).first()

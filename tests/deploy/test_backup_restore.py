@@ -123,9 +123,11 @@ def an_installation_moves_from_sqlite_to_postgresql_without_losing_a_session(tmp
         moved_env = {**sqlite_env, "DATABASE_URL": target_url}
         assert export(moved_env, code, tmp_path) == before
         with AppServer(moved_env) as server:
+            assert live_state(server, code) == state_before
             # New rows after the move get fresh ids: the sequences were moved on too.
             manage(moved_env, "shell", "-c", ADD_A_LATE_PARTICIPANT.format(code=code))
-            assert live_state(server, code) == state_before
+            after = live_state(server, code)
+            assert after["n"] == state_before["n"] + 1 and after["v"] > state_before["v"]
     finally:
         drop_postgres_database(target_url)
 
