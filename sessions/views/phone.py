@@ -68,7 +68,7 @@ def join(request, code):
         request.POST or None, session=session, initial={"language": translation.get_language()}
     )
     if request.method == "POST":
-        if session.participants.count() >= MAX_PARTICIPANTS:
+        if session.participant_count >= MAX_PARTICIPANTS:
             form.add_error(None, _("This session is full."))
         elif form.is_valid():
             participant = form.save()
