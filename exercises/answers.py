@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sessions.text import clean_text
+from workshop.compiled_queries import CompiledQuery
 
 from .models import Contribution
 
@@ -86,6 +88,37 @@ def add_note(step, participant, *, text, client_id, slot="", data=None):
         existing = Contribution.objects.get(step=step, participant=participant, client_id=client_id)
         return existing, False
     return note, True
+
+
+# Read by every panel and every answer of the kinds where a participant writes notes.
+_OWN_NOTES = CompiledQuery(
+    lambda step, participant: Contribution.objects.filter(step_id=step, participant_id=participant),
+    step=int,
+    participant=int,
+)
+
+
+def own_notes(step, participant):
+    """The participant's own notes (and other contributions) on the step, oldest first."""
+    return _OWN_NOTES.all(step=step.pk, participant=participant.pk)
+
+
+def add_note_within_limit(step, participant, notes, *, limit, text, client_id, slot=""):
+    """Store a phone's new note unless it has written `limit` already; None, or the message.
+
+    `notes` are its notes on the step as this request read them (`own_notes`); the new note
+    is appended, so the phone's list is shown without reading them again. A note sent again
+    (same client id) is stored once and counts as saved.
+    """
+    client_id = (client_id or "")[:40]
+    if client_id and any(note.client_id == client_id for note in notes):
+        return None
+    if len(notes) >= limit:
+        return gettext("You have written the maximum of %(max)d notes.") % {"max": limit}
+    note, _created = add_note(step, participant, text=text, client_id=client_id, slot=slot)
+    if all(mine.pk != note.pk for mine in notes):
+        notes.append(note)
+    return None
 
 
 def save_own_answer(step, participant, *, slot, data):

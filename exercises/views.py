@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sessions.access import get_participant, get_session_for_facilitator
+from sessions.access import get_phone_participant, get_session_for_facilitator
 from sessions.codes import normalize_join_code
 from sessions.languages import phone_language
 from sessions.models import Session
@@ -24,17 +24,18 @@ from .registry import get_kind
 @require_POST
 def answer(request, code, step_id):
     """A phone saves (part of) its answer to a step. Autosaved, so it must be cheap and safe."""
-    session = get_object_or_404(Session, code=normalize_join_code(code))
-    participant = get_participant(request, session)
+    participant = get_phone_participant(request, code)
     if participant is None:
+        session = get_object_or_404(Session, code=normalize_join_code(code))
         return redirect("join", session.code)
+    session = participant.session
     # What the phone gets back, and the language stored with the text, is the phone's own.
     with translation.override(phone_language(participant)):
         return _save_answer(request, session, participant, step_id)
 
 
 def _save_answer(request, session, participant, step_id):
-    step = get_object_or_404(session.steps, pk=step_id, skipped=False)
+    step = _answered_step(session, step_id)
     if session.is_closed:
         return save_status(request, errors=[_("The session has closed.")], status=409)
     if step.locked:
@@ -45,6 +46,15 @@ def _save_answer(request, session, participant, step_id):
     if 200 <= response.status_code < 300:
         session.bump()  # the wall shows it; phones keep their forms
     return response
+
+
+def _answered_step(session, step_id):
+    """The step a phone answers: nearly always the current one, loaded with the session."""
+    step = session.current_step
+    if step is None or step.pk != step_id or step.skipped:
+        return get_object_or_404(session.steps, pk=step_id, skipped=False)
+    step.session = session  # as `session.steps` sets it: the kind reads step.session
+    return step
 
 
 @login_required

@@ -5,6 +5,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from workshop.compiled_queries import CompiledQuery
+
 from .codes import normalize_join_code
 from .models import Participant, Session
 
@@ -49,6 +51,29 @@ def get_participant(request, session):
         .filter(session=session, token=token)
         .first()
     )
+
+
+# Every exercise panel and every answer a phone sends starts here: the participant, their
+# session and its current step in one query, compiled once (workshop/compiled_queries.py).
+_PHONE_PARTICIPANT = CompiledQuery(
+    lambda code, token: Participant.objects.select_related(
+        "session__current_step", "organisation"
+    ).filter(session__code=code, token=token),
+    code=str,
+    token=str,
+)
+
+
+def get_phone_participant(request, code):
+    """The participant this phone is in the session with `code`, from its cookie, with
+    `participant.session` (and its current step) loaded; None if it hasn't joined it."""
+    code = normalize_join_code(code)
+    token = request.get_signed_cookie(
+        participant_cookie_name(code), default=None, salt=PARTICIPANT_COOKIE_SALT
+    )
+    if not code or not token:
+        return None
+    return _PHONE_PARTICIPANT.first(code=code, token=token)
 
 
 def remember_participant(response, participant):

@@ -16,10 +16,11 @@ from sessions.text import parse_id
 
 from ..answers import (
     NOTE_MAX_LENGTH,
-    add_note,
+    add_note_within_limit,
     answered_participants,
     clean_answer_text,
     new_client_id,
+    own_notes,
     visible,
 )
 from ..models import Contribution
@@ -30,6 +31,10 @@ MAX_NOTES_PER_PARTICIPANT = 12
 # of nine, seen on screen): the newest, and how many came before. A hall of 1,000 phones
 # writes thousands; all of them are in the report.
 WALL_NOTES_PER_SIDE = 27
+# The facilitator's list to spotlight or hide from: the newest per side, hidden ones too, so
+# what is on the wall is on the list even after some were hidden. All of a hall's notes made
+# every change of the controls render thousands of rows (2 s for 3,000 notes).
+MODERATION_NOTES_PER_SIDE = 60
 
 
 def density(count):
@@ -52,8 +57,8 @@ class StrengthOfTheOther(Kind):
 
         return localized(step.config.get("prompts", {}).get(side, {}), language)
 
-    def phone_context(self, step, session, participant):
-        notes = list(Contribution.objects.filter(step=step, participant=participant))
+    def phone_context(self, step, session, participant, notes=None):
+        notes = own_notes(step, participant) if notes is None else notes
         return {
             "prompt": self.prompt(step, participant.side, get_language()),
             "my_notes": notes,
@@ -92,21 +97,31 @@ class StrengthOfTheOther(Kind):
             "prompt_informal": self.prompt(step, Side.INFORMAL, session.language),
         }
 
-    def _newest(self, step, side):
-        """The newest notes written by `side` that fit the wall, oldest first, and how many
-        more there are."""
-        notes = visible(step).filter(side=side)
+    def _newest(self, step, side, limit=WALL_NOTES_PER_SIDE, notes=None):
+        """The newest `limit` notes written by `side` (of `notes`, else the visible ones),
+        oldest first, and how many more there are."""
+        notes = (visible(step) if notes is None else notes).filter(side=side)
         newest = list(
             notes.select_related("participant", "organisation").order_by("-created_at", "-pk")[
-                :WALL_NOTES_PER_SIDE
+                :limit
             ]
         )
-        more = notes.count() - len(newest) if len(newest) == WALL_NOTES_PER_SIDE else 0
+        more = notes.count() - len(newest) if len(newest) == limit else 0
         return newest[::-1], more
 
     def controls_context(self, step, session):
-        notes = Contribution.objects.filter(step=step).select_related("participant")
-        return {"notes": notes, "spotlight_id": step.state.get("spotlight")}
+        every_note = Contribution.objects.filter(step=step)
+        formal, more_formal = self._newest(
+            step, Side.FORMAL, MODERATION_NOTES_PER_SIDE, notes=every_note
+        )
+        informal, more_informal = self._newest(
+            step, Side.INFORMAL, MODERATION_NOTES_PER_SIDE, notes=every_note
+        )
+        return {
+            "notes": sorted(formal + informal, key=lambda note: (note.created_at, note.pk)),
+            "more_notes": more_formal + more_informal,
+            "spotlight_id": step.state.get("spotlight"),
+        }
 
     def answered_count(self, step):
         return answered_participants(step)
@@ -121,27 +136,25 @@ class StrengthOfTheOther(Kind):
             text = clean_answer_text(request.POST.get("text"), NOTE_MAX_LENGTH, multiline=False)
         except forms.ValidationError as error:
             return self._notes(request, step, participant, errors=error.messages, status=422)
-        client_id = request.POST.get("client_id", "")[:40]
-        sent_before = list(
-            Contribution.objects.filter(step=step, participant=participant).values_list(
-                "client_id", flat=True
-            )
+        notes = own_notes(step, participant)
+        error = add_note_within_limit(
+            step,
+            participant,
+            notes,
+            limit=MAX_NOTES_PER_PARTICIPANT,
+            text=text,
+            client_id=request.POST.get("client_id", ""),
         )
-        is_retry = bool(client_id) and client_id in sent_before
-        if not is_retry and len(sent_before) >= MAX_NOTES_PER_PARTICIPANT:
-            message = _("You have written the maximum of %(max)d notes.") % {
-                "max": MAX_NOTES_PER_PARTICIPANT
-            }
-            return self._notes(request, step, participant, errors=[message], status=422)
-        add_note(step, participant, text=text, client_id=client_id)
-        return self._notes(request, step, participant, saved=True)
+        if error:
+            return self._notes(request, step, participant, notes=notes, errors=[error], status=422)
+        return self._notes(request, step, participant, notes=notes, saved=True)
 
-    def _notes(self, request, step, participant, errors=(), saved=False, status=200):
+    def _notes(self, request, step, participant, notes=None, errors=(), saved=False, status=200):
         context = {
             "session": step.session,
             "step": step,
             "participant": participant,
-            **self.phone_context(step, step.session, participant),
+            **self.phone_context(step, step.session, participant, notes=notes),
             "errors": errors,
             "saved": saved,
             "typed": request.POST.get("text", "") if errors else "",

@@ -27,7 +27,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions.models import localized
 
-from ..answers import add_note, answered_participants, clean_answer_text, new_client_id, visible
+from ..answers import (
+    add_note_within_limit,
+    answered_participants,
+    clean_answer_text,
+    new_client_id,
+    own_notes,
+    visible,
+)
 from ..models import Contribution
 from ..registry import Kind, register
 
@@ -252,10 +259,10 @@ class CooperationTree(Kind):
 
     # --- phone ---------------------------------------------------------------------------
 
-    def phone_context(self, step, session, participant, chosen=""):
+    def phone_context(self, step, session, participant, chosen="", notes=None):
         zones = self.zones(step, translation.get_language())
         names = {zone.key: zone.name for zone in zones}
-        notes = list(Contribution.objects.filter(step=step, participant=participant))
+        notes = own_notes(step, participant) if notes is None else notes
         for note in notes:
             note.zone_name = names.get(note.slot, "")
         return {
@@ -286,23 +293,28 @@ class CooperationTree(Kind):
             errors.extend(error.messages)
         if errors:
             return self._notes(request, step, participant, chosen=chosen, errors=errors)
-        mine = Contribution.objects.filter(step=step, participant=participant)
-        client_id = request.POST.get("client_id", "")[:40]
-        is_retry = bool(client_id) and mine.filter(client_id=client_id).exists()
-        if not is_retry and mine.count() >= MAX_NOTES_PER_PARTICIPANT:
-            message = _("You have written the maximum of %(max)d notes.") % {
-                "max": MAX_NOTES_PER_PARTICIPANT
-            }
-            return self._notes(request, step, participant, chosen=chosen, errors=[message])
-        add_note(step, participant, text=text, client_id=client_id, slot=chosen)
-        return self._notes(request, step, participant, chosen=chosen, saved=True)
+        notes = own_notes(step, participant)
+        error = add_note_within_limit(
+            step,
+            participant,
+            notes,
+            limit=MAX_NOTES_PER_PARTICIPANT,
+            text=text,
+            client_id=request.POST.get("client_id", ""),
+            slot=chosen,
+        )
+        if error:
+            return self._notes(
+                request, step, participant, chosen=chosen, notes=notes, errors=[error]
+            )
+        return self._notes(request, step, participant, chosen=chosen, notes=notes, saved=True)
 
-    def _notes(self, request, step, participant, *, chosen="", errors=(), saved=False):
+    def _notes(self, request, step, participant, *, chosen="", notes=None, errors=(), saved=False):
         context = {
             "session": step.session,
             "step": step,
             "participant": participant,
-            **self.phone_context(step, step.session, participant, chosen=chosen),
+            **self.phone_context(step, step.session, participant, chosen=chosen, notes=notes),
             "errors": errors,
             "saved": saved,
             "typed": request.POST.get("text", "")[: NOTE_MAX * 2] if errors else "",

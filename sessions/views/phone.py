@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from exercises.rendering import step_context
 
-from ..access import get_participant, remember_participant
+from ..access import get_participant, get_phone_participant, remember_participant
 from ..codes import normalize_join_code
 from ..forms import JoinCodeForm, JoinForm, QuestionForm
 from ..languages import phone_language, remember_phone_language, supported_phone_language
@@ -81,13 +81,9 @@ def join(request, code):
 
 
 def _phone_session(request, code):
-    session = (
-        Session.objects.select_related("current_step")
-        .filter(code=normalize_join_code(code))
-        .first()
-    )
-    participant = get_participant(request, session) if session else None
-    return session, participant
+    """(session, participant) for this phone; (None, None) if it hasn't joined the session."""
+    participant = get_phone_participant(request, code)
+    return (participant.session if participant else None), participant
 
 
 @vary_on_headers("HX-Request")

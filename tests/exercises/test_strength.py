@@ -194,3 +194,54 @@ def test_the_report_keeps_every_note_the_wall_had_no_room_for(session, step, joi
     html = render_report_html(session)
     assert 45 > WALL_NOTES_PER_SIDE
     assert all(f"Kracht {number:02d}" in html for number in range(45))
+
+
+def test_the_controls_of_a_full_hall_list_the_newest_notes_hidden_ones_too(
+    owner_client, session, step, join, monkeypatch
+):
+    from exercises.kinds import strength
+
+    monkeypatch.setattr(strength, "MODERATION_NOTES_PER_SIDE", 3)
+    formal, informal = join("Joost", "formal").participant, join("Fatima", "informal").participant
+    for number in range(5):
+        Contribution.objects.create(
+            session=session,
+            step=step,
+            participant=formal,
+            side="formal",
+            client_id=f"f{number}",
+            data={"text": f"Formeel {number}"},
+            hidden=number == 4,
+        )
+    Contribution.objects.create(
+        session=session,
+        step=step,
+        participant=informal,
+        side="informal",
+        client_id="i0",
+        data={"text": "Informeel 0"},
+    )
+    page = owner_client.get(reverse("controls", args=[session.code])).content.decode()
+    moderation = page.split('class="moderation"')[1].split("</ul>")[0]
+    shown = [f"Formeel {n}" for n in range(5) if f"Formeel {n}<" in moderation]
+    assert shown == ["Formeel 2", "Formeel 3", "Formeel 4"]  # the newest, the hidden one too
+    assert "Informeel 0" in moderation
+    assert "en nog 2 eerdere notities, in het verslag" in page
+
+
+# Outside a test transaction, as on the server: a note is one INSERT without a savepoint.
+@pytest.mark.django_db(transaction=True)
+def test_a_note_costs_four_queries_and_the_panel_two(
+    session, step, join, answer_url, django_assert_num_queries
+):
+    """The participant with its session and step, the phone's notes, the note, the version."""
+    phone = join("Fatima", "informal")
+    post_note(phone, answer_url(step), "Eerste", client_id="c0")
+    with django_assert_num_queries(4):
+        response = post_note(phone, answer_url(step), "Jullie kennen de wegen", client_id="c1")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Eerste" in page and "Jullie kennen de wegen" in page
+    with django_assert_num_queries(2):
+        panel = phone.get(reverse("phone", args=[session.code]), HTTP_HX_REQUEST="true")
+    assert "Jullie kennen de wegen" in panel.content.decode()
