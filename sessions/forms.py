@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -234,6 +235,10 @@ class LanguageSelect(forms.Select):
         return option
 
 
+# (language, initial language, organisations) → the unbound join form's fields as HTML.
+_UNBOUND_JOIN_FIELDS = {}
+
+
 class JoinForm(CleanTextMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name or a pseudonym"),
@@ -273,6 +278,25 @@ class JoinForm(CleanTextMixin, forms.Form):
             + [(pk, org.name) for pk, org in self.known.items()]
             + [(OTHER_ORGANISATION, _("Another organisation (type it below)"))]
         )
+
+    def fields_html(self):
+        """The fields as HTML (form_fields.html). Unbound, they are the same for every phone
+        that opens the join page in one language, until the organisations change: rendered
+        once per worker process rather than for each phone of a hall joining at once (a
+        fifth of the page's CPU, docs/benchmarks.md). A bound form shows its own values."""
+        if self.is_bound:
+            return render_to_string("form_fields.html", {"form": self})
+        key = (
+            translation.get_language(),
+            self.initial.get("language"),
+            tuple((pk, org.name) for pk, org in self.known.items()),
+        )
+        html = _UNBOUND_JOIN_FIELDS.get(key)
+        if html is None:
+            if len(_UNBOUND_JOIN_FIELDS) >= 500:  # bounded: many sessions, few joins each
+                _UNBOUND_JOIN_FIELDS.clear()
+            html = _UNBOUND_JOIN_FIELDS[key] = render_to_string("form_fields.html", {"form": self})
+        return html
 
     def clean(self):
         cleaned = super().clean()

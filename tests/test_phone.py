@@ -65,6 +65,24 @@ def test_join_with_a_typed_organisation_adds_it_to_the_session(client, session):
     assert session.organisations.filter(name__iexact="turks ouderplatform").count() == 1
 
 
+def test_the_join_form_follows_the_organisations_and_the_language(client, session):
+    """The unbound form's fields are rendered once per language and list of organisations."""
+    url = reverse("join", args=[session.code])
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Stichting Al Amal" in first and "Je organisatie" in first
+    # A typed organisation joins the list for the next phone.
+    Client().post(
+        url,
+        {"name": "Aylin", "organisation": "__other__", "organisation_other": "Turks Ouderplatform"}
+        | {"side": "informal"},
+    )
+    nl = Client().get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Turks Ouderplatform" in nl and "Stichting Al Amal" in nl
+    en = Client().get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your organisation" in en and "Je organisatie" not in en
+    assert "Turks Ouderplatform" in en
+
+
 @pytest.mark.parametrize(
     "data, message",
     [
