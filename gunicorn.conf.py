@@ -5,6 +5,7 @@ Every value can be set from the environment, so a deployment changes none of thi
 
 import multiprocessing
 import os
+import sys
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Threaded workers keep phones' connections alive between polls; a poll is a few ms of work,
@@ -27,6 +28,11 @@ control_socket_disable = True
 
 
 def post_worker_init(worker):
+    # How long a thread may keep Python's interpreter lock while another waits for it: 1 ms
+    # instead of Python's 5. A poll hands the lock on several times (dispatch, the database's
+    # round trip, the reply), and behind a thread rendering a page each hand-over waited up to
+    # 5 ms: poll p95 53 → 19 ms on PostgreSQL with two workers (docs/benchmarks.md).
+    sys.setswitchinterval(float(os.environ.get("GIL_SWITCH_INTERVAL_MS", "1")) / 1000)
     # Compile the templates and load the catalogues, then hide the start-up objects from the
     # garbage collector, whose full passes otherwise stop every thread of the worker for
     # 40–50 ms of CPU under load (workshop/warmup.py, docs/benchmarks.md).
