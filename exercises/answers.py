@@ -91,7 +91,7 @@ def add_note(step, participant, *, text, client_id, slot="", data=None):
 
 
 # Read by every panel and every answer of the kinds where a participant writes notes.
-_OWN_NOTES = CompiledQuery(
+OWN_NOTES = CompiledQuery(
     lambda step, participant: Contribution.objects.filter(step_id=step, participant_id=participant),
     step=int,
     participant=int,
@@ -100,7 +100,7 @@ _OWN_NOTES = CompiledQuery(
 
 def own_notes(step, participant):
     """The participant's own notes (and other contributions) on the step, oldest first."""
-    return _OWN_NOTES.all(step=step.pk, participant=participant.pk)
+    return OWN_NOTES.all(step=step.pk, participant=participant.pk)
 
 
 def add_note_within_limit(step, participant, notes, *, limit, text, client_id, slot=""):

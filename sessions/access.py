@@ -55,7 +55,7 @@ def get_participant(request, session):
 
 # Every exercise panel and every answer a phone sends starts here: the participant, their
 # session and its current step in one query, compiled once (workshop/compiled_queries.py).
-_PHONE_PARTICIPANT = CompiledQuery(
+PHONE_PARTICIPANT = CompiledQuery(
     lambda code, token: Participant.objects.select_related(
         "session__current_step", "organisation"
     ).filter(session__code=code, token=token),
@@ -73,7 +73,7 @@ def get_phone_participant(request, code):
     )
     if not code or not token:
         return None
-    return _PHONE_PARTICIPANT.first(code=code, token=token)
+    return PHONE_PARTICIPANT.first(code=code, token=token)
 
 
 def remember_participant(response, participant):

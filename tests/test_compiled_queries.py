@@ -1,23 +1,13 @@
-"""Queries compiled once (workshop/compiled_queries.py) give what the ORM gives."""
+"""Queries compiled once (workshop/compiled_queries.py) give what the ORM gives: the two that
+every panel and answer of a phone make, and what cannot be compiled."""
 
 import pytest
 
+from exercises.answers import OWN_NOTES
 from exercises.models import Contribution
+from sessions.access import PHONE_PARTICIPANT
 from sessions.models import Participant, Session
 from workshop.compiled_queries import CompiledQuery
-
-PARTICIPANT_WITH_SESSION = CompiledQuery(
-    lambda code, token: Participant.objects.select_related(
-        "session__current_step", "organisation"
-    ).filter(session__code=code, token=token),
-    code=str,
-    token=str,
-)
-NOTES = CompiledQuery(
-    lambda step, participant: Contribution.objects.filter(step_id=step, participant_id=participant),
-    step=int,
-    participant=int,
-)
 
 
 @pytest.fixture
@@ -27,7 +17,7 @@ def phone(session, join):
 
 
 def test_a_compiled_query_loads_the_same_objects_as_the_orm(session, phone):
-    found = PARTICIPANT_WITH_SESSION.first(code=session.code, token=phone.token)
+    found = PHONE_PARTICIPANT.first(code=session.code, token=phone.token)
     expected = Participant.objects.select_related("session__current_step", "organisation").get(
         pk=phone.pk
     )
@@ -44,9 +34,9 @@ def test_a_compiled_query_loads_the_same_objects_as_the_orm(session, phone):
 
 def test_a_compiled_query_runs_with_each_calls_own_values(session, phone, join):
     other = join("Joost", "formal").participant
-    assert PARTICIPANT_WITH_SESSION.first(code=session.code, token=other.token) == other
-    assert PARTICIPANT_WITH_SESSION.first(code=session.code, token=phone.token) == phone
-    assert PARTICIPANT_WITH_SESSION.first(code="ZZZZZZ", token=phone.token) is None
+    assert PHONE_PARTICIPANT.first(code=session.code, token=other.token) == other
+    assert PHONE_PARTICIPANT.first(code=session.code, token=phone.token) == phone
+    assert PHONE_PARTICIPANT.first(code="ZZZZZZ", token=phone.token) is None
 
 
 def test_json_and_order_survive_compilation(session, phone):
@@ -60,22 +50,22 @@ def test_json_and_order_survive_compilation(session, phone):
             client_id=f"c{number}",
             data={"text": f"Notitie {number} <b>", "lang": "nl"},
         )
-    notes = NOTES.all(step=step.pk, participant=phone.pk)
+    notes = OWN_NOTES.all(step=step.pk, participant=phone.pk)
     assert [note.data["text"] for note in notes] == [f"Notitie {n} <b>" for n in range(3)]
     assert notes == list(Contribution.objects.filter(step=step, participant=phone))
-    assert NOTES.all(step=step.pk, participant=phone.pk + 1000) == []
+    assert OWN_NOTES.all(step=step.pk, participant=phone.pk + 1000) == []
 
 
 def test_a_compiled_query_is_counted_like_any_query(session, phone, django_assert_num_queries):
     with django_assert_num_queries(1):
-        PARTICIPANT_WITH_SESSION.first(code=session.code, token=phone.token)
+        PHONE_PARTICIPANT.first(code=session.code, token=phone.token)
 
 
 def test_wrong_parameters_are_refused():
     with pytest.raises(TypeError):
-        NOTES.all(step="1", participant=2)
+        OWN_NOTES.all(step="1", participant=2)
     with pytest.raises(TypeError):
-        NOTES.all(step=1)
+        OWN_NOTES.all(step=1)
     with pytest.raises(TypeError):
         CompiledQuery(lambda when: Session.objects.filter(date=when), when=object)
 
