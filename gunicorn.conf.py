@@ -31,7 +31,7 @@ def post_worker_init(worker):
     # How long a thread may keep Python's interpreter lock while another waits for it: 1 ms
     # instead of Python's 5. A poll hands the lock on several times (dispatch, the database's
     # round trip, the reply), and behind a thread rendering a page each hand-over waited up to
-    # 5 ms: poll p95 53 → 19 ms on PostgreSQL with two workers (docs/benchmarks.md).
+    # 5 ms: poll p95 53 → 19–27 ms on PostgreSQL with two workers (docs/benchmarks.md).
     sys.setswitchinterval(float(os.environ.get("GIL_SWITCH_INTERVAL_MS", "1")) / 1000)
     # Compile the templates and load the catalogues, then hide the start-up objects from the
     # garbage collector, whose full passes otherwise stop every thread of the worker for
