@@ -44,25 +44,114 @@
       (part.dataset.phoneVersion !== undefined && String(state.p) !== part.dataset.phoneVersion);
   }
 
+  // Resolves true once the part shows the new state, false when it was left as it is.
   function refreshPart(part, state) {
     // Save what the participant typed before the panel it is in is replaced.
     var flushed = part.dataset.refresh !== "any" && window.flushAutosaves ?
       window.flushAutosaves(part) : Promise.resolve();
-    return flushed.then(function () { return spreadOut(part, state); }).then(function () { return fetch(part.dataset.liveUrl, {
-      cache: "no-store",
-      credentials: "same-origin",
-      headers: {"HX-Request": "true"}
+    var started;
+    return flushed.then(function () { return spreadOut(part, state); }).then(function () {
+      started = Date.now();
+      return fetch(part.dataset.liveUrl, {
+        cache: "no-store",
+        credentials: "same-origin",
+        headers: {"HX-Request": "true"}
+      });
     }).then(function (response) {
       if (!response.ok) throw new Error("refresh failed: " + response.status);
       return response.text();
     }).then(function (html) {
       var current = document.getElementById(part.id);
-      if (!current) return;
+      if (!current) return false;
+      // The facilitator sent a form of this part while the refresh was under way: its answer
+      // is newer than this HTML, so keep it (the next poll fetches the part again).
+      if ((lastSent[part.id] || 0) >= started) return false;
+      var unsent = unsentChoices(current);
       htmx.swap(current, html, {swapStyle: "outerHTML"});
+      restoreChoices(document.getElementById(part.id), unsent);
       announce(part);
       document.dispatchEvent(new CustomEvent("live:refreshed", {detail: {id: part.id}}));
-    }); });
+      return true;
+    });
   }
+
+  // When a form inside each live part was last sent (htmx announces every request it
+  // starts). Kept here, not on the element: the answer replaces the element.
+  var lastSent = {};
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var part = event.detail.elt.closest && event.detail.elt.closest("[data-live-url]");
+    if (part && part.id) lastSent[part.id] = Date.now();
+  });
+
+  // A form in a part that refreshes on any change (the controls) may hold a choice the
+  // facilitator has made but not sent yet: a radio button, a note. Such forms are marked on
+  // input, and their values are carried over into the same form of the fresh part, so a
+  // phone's answer elsewhere never undoes them. Forms are matched by where they post and
+  // the entry they are about.
+  document.addEventListener("input", markUnsent);
+  document.addEventListener("change", markUnsent);
+  function markUnsent(event) {
+    var form = event.target.form;
+    var part = form && form.closest("[data-live-url]");
+    if (part && part.dataset.refresh === "any") form.dataset.unsent = "1";
+  }
+
+  function formKey(form) {
+    var entry = form.querySelector("input[type=hidden][name=entry]");
+    return (form.getAttribute("hx-post") || form.getAttribute("action") || "") + "#" + (entry ? entry.value : "");
+  }
+
+  function editableFields(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field.tagName !== "BUTTON" && !/^(hidden|submit|button)$/.test(field.type);
+    });
+  }
+
+  function unsentChoices(part, except) {
+    return Array.prototype.filter.call(part.querySelectorAll("form[data-unsent]"), function (form) {
+      return form !== except;
+    }).map(function (form) {
+      return {key: formKey(form), fields: editableFields(form).map(function (field) {
+        return {name: field.name, value: field.value, checked: field.checked};
+      })};
+    });
+  }
+
+  function restoreChoices(part, unsent) {
+    if (!part || !unsent.length) return;
+    Array.prototype.forEach.call(part.querySelectorAll("form"), function (form) {
+      var key = formKey(form);
+      unsent.filter(function (saved) { return saved.key === key; }).forEach(function (saved) {
+        var fields = editableFields(form);
+        saved.fields.forEach(function (was) {
+          fields.filter(function (field) { return field.name === was.name; }).forEach(function (field) {
+            if (field.type === "radio" || field.type === "checkbox") {
+              if (field.value === was.value) field.checked = was.checked;
+            } else {
+              field.value = was.value;
+            }
+          });
+        });
+        form.dataset.unsent = "1";
+      });
+    });
+  }
+
+  // The same when the facilitator sends one form and the answer replaces the whole part:
+  // the other forms keep what was chosen in them; the one sent shows what was stored.
+  var carried = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    carried = null;
+    if (target && target.id && target.dataset.liveUrl && target.dataset.refresh === "any") {
+      var sent = event.detail.elt;  // the form (or its button) that was sent
+      carried = {id: target.id, unsent: unsentChoices(target, sent && sent.closest && sent.closest("form"))};
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (carried) restoreChoices(document.getElementById(carried.id), carried.unsent);
+    carried = null;
+  });
 
   // In a large room every phone would fetch its new exercise in the same second and the
   // server would queue them all at once (docs/benchmarks.md). The panel says how many
@@ -94,7 +183,9 @@
     var skipped = parts.filter(isBeingTyped);
     return Promise.all(parts.filter(function (part) { return skipped.indexOf(part) === -1; })
       .map(function (part) { return refreshPart(part, state); }))
-      .then(function () { return skipped.length === 0; });
+      .then(function (swapped) {
+        return skipped.length === 0 && swapped.every(function (done) { return done; });
+      });
   }
 
   function schedule(delay) {

@@ -96,10 +96,17 @@ def test_a_follow_up_meeting_reviews_the_agreements_of_the_first(
     wall.screenshot(path=artifacts / "review-wall.png")
     desk.screenshot(path=artifacts / "review-controls.png", full_page=True)
 
-    # The facilitator records the outcome: done.
+    # The facilitator chooses the outcome, done, and writes a note; before it is sent, Fatima
+    # adds to her comment and the controls refresh with it: the choice and the note stay.
     outcome = desk.locator("form.review-outcome").first
     outcome.locator("input[name=status][value=done]").check()
     outcome.locator("input[name=note]").fill("Loopt nu elke maand")
+    outcome.locator("input[name=note]").press("Tab")
+    fatima.fill("textarea[name=comment]", "Moeders komen elke maand, nu ook vaders")
+    expect(desk.locator(".review-admin")).to_contain_text("nu ook vaders", timeout=LIVE)
+    outcome = desk.locator("form.review-outcome").first
+    expect(outcome.locator("input[name=status][value=done]")).to_be_checked()
+    expect(outcome.locator("input[name=note]")).to_have_value("Loopt nu elke maand")
     outcome.get_by_role("button", name="Uitkomst vastleggen").click()
     expect(desk.locator(".review-admin h3 .entry-status")).to_have_text("Gedaan")
     expect(wall.locator(".review-row .entry-status.status-done")).to_have_text(
