@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -53,6 +55,20 @@ def render_report_html(session):
         return render_to_string("report/session.html", report_context(session))
 
 
+def static_file(name):
+    """The file of a static URL's name: with hashed static files (production), `{% static %}`
+    names the collected copy (css/report.3f2a….css), which only STATIC_ROOT holds; in
+    development the name is the source file's, which the finders find."""
+    found = finders.find(name)
+    if found:
+        return found
+    try:
+        collected = staticfiles_storage.path(name)
+    except (NotImplementedError, SuspiciousFileOperation):
+        return None
+    return collected if Path(collected).is_file() else None
+
+
 def safe_url_fetcher(session):
     """A WeasyPrint URL fetcher that serves static files, this session's uploads and data: URIs.
 
@@ -76,7 +92,7 @@ def safe_url_fetcher(session):
                 raise RefusedURL(f"Refused to fetch {url!r} for the report")
             path = unquote(urlsplit(url).path)
             if path.startswith(static_prefix) and ".." not in path:
-                found = finders.find(path[len(static_prefix) :])
+                found = static_file(path[len(static_prefix) :])
                 file_path = Path(found) if found else None
             elif path.startswith(media_prefix):
                 file_path = (media_root / path[len(settings.MEDIA_URL) :]).resolve()

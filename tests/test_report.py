@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -142,6 +143,34 @@ def test_the_pdf_fetcher_refuses_files_and_other_hosts(session):
         with pytest.raises(RefusedURL):
             fetch.fetch(url)
     assert fetch.fetch("https://report.invalid/static/css/report.css").read().startswith(b"/*")
+
+
+def pdf_fonts(content, tmp_path):
+    import subprocess
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(content)
+    return subprocess.run(["pdffonts", pdf], capture_output=True, check=True, text=True).stdout
+
+
+def test_the_report_keeps_its_stylesheet_and_fonts_with_hashed_static_files(
+    owner_client, filled, settings, tmp_path
+):
+    """Production serves hashed copies (css/report.<hash>.css) from STATIC_ROOT; the report
+    must find those too, or the coordinator gets a PDF in the fallback serif font."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    response = owner_client.get(reverse("report_pdf", args=[filled.code]))
+    assert response.status_code == 200
+    fonts = pdf_fonts(response.content, tmp_path)
+    assert re.search(r"Noto-?Sans-?(Regular|Bold)?\s", fonts), fonts
+    assert "Serif" not in fonts
 
 
 def test_a_participants_image_url_to_a_file_is_not_embedded(owner_client, session, join):
