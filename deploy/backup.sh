@@ -8,6 +8,8 @@
 # (SQLite's online backup) or `database.pgdump` (pg_dump, custom format) and `media.tar.gz`.
 # Run it from the app's folder, e.g. daily from cron or a systemd timer (docs/deploy.md).
 set -euo pipefail
+# A backup holds every session's personal data: readable by its owner only.
+umask 077
 cd "$(dirname "$0")/.."
 
 url="${DATABASE_URL:-sqlite:///$PWD/db.sqlite3}"

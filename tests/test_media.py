@@ -21,6 +21,14 @@ def test_photo_url_is_unguessable_and_under_the_session(photo, session):
     assert "logo" not in photo.image.url
 
 
+def test_the_photo_and_its_folder_are_not_readable_by_other_users_of_the_server(photo):
+    from pathlib import Path
+
+    file = Path(photo.image.path)
+    assert file.stat().st_mode & 0o777 == 0o640
+    assert file.parent.stat().st_mode & 0o777 == 0o750
+
+
 def test_the_facilitator_and_a_participant_see_the_photo(photo, owner_client, join):
     for client in (owner_client, join()):
         response = client.get(photo.image.url)

@@ -8,11 +8,13 @@ databases of that server.
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +97,8 @@ def test_a_backup_made_while_serving_restores_every_session_and_photo(installati
     with AppServer(env) as server:
         state_before = live_state(server, code)
         backup = script("backup.sh", env, str(tmp_path / "backups"))
+        # Every session's personal data is in it: for the backup's owner only.
+        assert all(path.stat().st_mode & 0o077 == 0 for path in Path(backup).rglob("*"))
         # Written after the backup: the restore goes back to the backup's moment.
         manage(env, "shell", "-c", ADD_A_LATE_PARTICIPANT.format(code=code))
     # The disaster: the database's content and the photos are lost.
@@ -109,6 +113,25 @@ def test_a_backup_made_while_serving_restores_every_session_and_photo(installati
     assert photo.read_bytes().startswith(b"\xff\xd8 a photo")
     with AppServer(env) as server:
         assert live_state(server, code) == state_before
+
+
+def test_restored_files_belong_to_the_apps_user_even_when_root_restores(tmp_path):
+    """docs/deploy.md restores as root, while the app runs as its own user: the database and
+    the photos it gets back must be that user's, or it can no longer write them."""
+    home = tmp_path / "srv"  # the app user's home, holding the database and the photos
+    home.mkdir()
+    env = production_env(home, DATABASE_URL=f"sqlite:///{home}/db.sqlite3")
+    demo_installation(env, home)
+    backup = script("backup.sh", env, str(tmp_path / "backups"))
+    if os.geteuid() == 0:  # as root (CI, a server): the home belongs to another user
+        for path in [home, *home.rglob("*")]:
+            os.chown(path, 65534, 65534)
+    script("restore.sh", env, backup)
+    owner = (home.stat().st_uid, home.stat().st_gid)
+    restored = [home / "db.sqlite3", home / "media", *(home / "media").rglob("*")]
+    assert [(path.stat().st_uid, path.stat().st_gid) for path in restored] == [owner] * len(
+        restored
+    )
 
 
 def an_installation_moves_from_sqlite_to_postgresql_without_losing_a_session(tmp_path):
