@@ -57,11 +57,14 @@ build: $(APP_STAMP)
 	$(COMPILE_MESSAGES)
 	$(PY) manage.py collectstatic --noinput
 
-serve: build
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
-	$(PY) manage.py load_toolkit
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py workshop.wsgi
+# `make serve` runs what `make build` made and writes nothing into the app's folder, so the code
+# can belong to root while the server runs as its own user (docs/deploy.md). What it writes
+# (the SQLite database) is not readable by other users of the server: umask 027.
+serve:
+	@test -x $(PY) -a -f "$${STATIC_ROOT:-staticfiles}/staticfiles.json" || \
+		{ echo "Not built yet: run 'make build' first (as the owner of this folder)."; exit 1; }
+	umask 027 && $(PY) manage.py migrate --noinput && $(PY) manage.py createcachetable && \
+		$(PY) manage.py load_toolkit && exec $(VENV)/bin/gunicorn -c gunicorn.conf.py workshop.wsgi
 
 # Benchmarks: figures for docs/benchmarks.md, never assertions in the tests.
 BENCH_STAMP := $(VENV)/.installed-bench
