@@ -29,6 +29,18 @@ def test_the_photo_and_its_folder_are_not_readable_by_other_users_of_the_server(
     assert file.parent.stat().st_mode & 0o777 == 0o750
 
 
+def test_collected_static_files_stay_readable_for_the_server_and_nginx(settings, tmp_path):
+    """Only photos are kept from other users: `make build` runs as root, the app and nginx
+    as their own users, and must read every static file."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("collectstatic", "--noinput", verbosity=0)
+    collected = [path for path in settings.STATIC_ROOT.rglob("*")]
+    assert collected
+    assert all(path.stat().st_mode & 0o004 for path in collected)
+
+
 def test_the_facilitator_and_a_participant_see_the_photo(photo, owner_client, join):
     for client in (owner_client, join()):
         response = client.get(photo.image.url)

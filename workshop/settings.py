@@ -151,7 +151,12 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded photos are personal data: not readable by other users of the server (the
+    # permissions only here: static files must stay readable for everyone, nginx included).
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    },
     # Production serves hashed, compressed files made by `collectstatic`; development and
     # the test suite serve the files as they are in static/.
     "staticfiles": {
@@ -163,9 +168,6 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploaded photos are personal data: served only through a view that checks the session.
 MEDIA_URL = "/m/"
-# Photos are personal data: not readable by other users of the server (Django's default is 644).
-FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
