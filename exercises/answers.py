@@ -10,6 +10,7 @@
   and keeps their own in the field to merge or to save over it knowingly.
 """
 
+import re
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -31,6 +32,17 @@ FIELD_MAX_LENGTH = 2000
 
 def new_client_id():
     return uuid.uuid4().hex
+
+
+# What a phone's form sends back is the id it was given (new_client_id: 32 hex digits).
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def posted_client_id(request):
+    """The client id a phone sent with a new note, or a fresh one when it sent none or
+    something no form of ours holds (a NUL byte, say, that PostgreSQL would refuse to store)."""
+    posted = request.POST.get("client_id", "")
+    return posted if _CLIENT_ID.fullmatch(posted) else new_client_id()
 
 
 def clean_answer_text(value, max_length, *, required=True, multiline=True):
@@ -68,7 +80,7 @@ def add_note(step, participant, *, text, client_id, slot="", data=None):
     is what keeps writers from queueing behind each other (docs/benchmarks.md). A resent
     note (same client id) is refused by the unique constraint and the stored one returned.
     """
-    client_id = (client_id or "")[:40] or new_client_id()
+    client_id = client_id or new_client_id()
     note = Contribution(
         step=step,
         participant=participant,
@@ -110,7 +122,6 @@ def add_note_within_limit(step, participant, notes, *, limit, text, client_id, s
     is appended, so the phone's list is shown without reading them again. A note sent again
     (same client id) is stored once and counts as saved.
     """
-    client_id = (client_id or "")[:40]
     if client_id and any(note.client_id == client_id for note in notes):
         return None
     if len(notes) >= limit:

@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models import localized
 from sessions.text import clean_text
 
-from ..answers import clean_answer_text, new_client_id, save_own_answer, save_status, visible
+from ..answers import (
+    clean_answer_text,
+    new_client_id,
+    posted_client_id,
+    save_own_answer,
+    save_status,
+    visible,
+)
 from ..models import Contribution
 from ..registry import Kind, register
 
@@ -453,7 +460,7 @@ class Closing(Kind):
             data = clean_agreement(request.POST)
         except forms.ValidationError as error:
             return self._region(request, step, participant, errors=error.messages, status=422)
-        client_id = (request.POST.get("client_id") or "")[:40] or new_client_id()
+        client_id = posted_client_id(request)
         existing = Contribution.objects.filter(step=step, participant=participant, slot=AGREEMENT)
         is_retry = existing.filter(client_id=client_id).exists()
         if not is_retry:
@@ -489,7 +496,7 @@ class Closing(Kind):
         extra = {"add_errors": errors, "added": saved}
         if errors:
             extra["new_agreement"] = typed_agreement(request.POST)
-            extra["client_id"] = (request.POST.get("client_id") or "")[:40] or new_client_id()
+            extra["client_id"] = posted_client_id(request)
         return self._render(request, step, participant, "agreements", extra, status)
 
     def _list(
@@ -527,7 +534,7 @@ class Closing(Kind):
                 MAX_AGREEMENTS_PER_STEP
             ):
                 return False
-            add_agreement(step, data=data, client_id=request.POST.get("client_id", ""))
+            add_agreement(step, data=data, client_id=posted_client_id(request))
             return True
         if action in ("edit_agreement", "delete_agreement"):
             agreement = Contribution.objects.filter(
@@ -549,7 +556,7 @@ class Closing(Kind):
 
 def add_agreement(step, *, data, client_id="", participant=None):
     """Store a new agreement once per client id (a retried request finds the first one)."""
-    client_id = (client_id or "")[:40] or new_client_id()
+    client_id = client_id or new_client_id()
     defaults = {
         "session": step.session,
         "data": data,

@@ -21,6 +21,7 @@ from ..answers import (
     clean_answer_text,
     new_client_id,
     own_notes,
+    posted_client_id,
     visible,
 )
 from ..models import Contribution
@@ -143,7 +144,7 @@ class StrengthOfTheOther(Kind):
             notes,
             limit=MAX_NOTES_PER_PARTICIPANT,
             text=text,
-            client_id=request.POST.get("client_id", ""),
+            client_id=posted_client_id(request),
         )
         if error:
             return self._notes(request, step, participant, notes=notes, errors=[error], status=422)

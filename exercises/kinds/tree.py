@@ -33,6 +33,7 @@ from ..answers import (
     clean_answer_text,
     new_client_id,
     own_notes,
+    posted_client_id,
     visible,
 )
 from ..models import Contribution
@@ -300,7 +301,7 @@ class CooperationTree(Kind):
             notes,
             limit=MAX_NOTES_PER_PARTICIPANT,
             text=text,
-            client_id=request.POST.get("client_id", ""),
+            client_id=posted_client_id(request),
             slot=chosen,
         )
         if error:

@@ -32,6 +32,17 @@ def test_a_note_is_stored_once_even_when_retried(step, join, answer_url):
     assert "Jullie kennen de regels en de wegen" in again.content.decode()
 
 
+@pytest.mark.parametrize("client_id", ["\x00", "x" * 300, "<b>", ""])
+def test_a_note_with_a_strange_client_id_is_still_stored(step, join, answer_url, client_id):
+    """A tampered form's id (a NUL byte PostgreSQL cannot store, a long one) is replaced."""
+    phone = join("Fatima", "informal")
+    response = post_note(phone, answer_url(step), "Zij kennen de buurt", client_id=client_id)
+    assert response.status_code == 200
+    assert "Zij kennen de buurt" in response.content.decode()
+    stored = Contribution.objects.get(step=step)
+    assert stored.client_id and stored.client_id != client_id
+
+
 @pytest.mark.parametrize(
     "text, message",
     [("   ", "Write something first"), ("x" * 281, "at most 280 characters")],
