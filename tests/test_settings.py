@@ -33,3 +33,15 @@ def test_management_commands_run_without_a_secret_key():
         "call_command('makemigrations', '--check', '--dry-run')"
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    """`DATABASE_URL=` left empty in an environment file is the default, not a crash."""
+    result = run(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='workshop.settings'; "
+        "django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'])",
+        DATABASE_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
