@@ -12,7 +12,12 @@ cd "$(dirname "$0")/.."
 source="${1:?the SQLite DATABASE_URL to move from}"
 target="${2:?the PostgreSQL DATABASE_URL to move to}"
 python="${PYTHON:-.venv/bin/python}"
-dump="$(mktemp -d)/workshop.json"
+# The dump holds every session's personal data: in a folder of its own, removed however the
+# script ends.
+umask 077
+workdir="$(mktemp -d)"
+trap 'rm -rf "$workdir"' EXIT
+dump="$workdir/workshop.json"
 
 # Everything but what migrate recreates (content types, permissions) and what is throw-away.
 DATABASE_URL="$source" "$python" manage.py dumpdata --natural-foreign --natural-primary \
@@ -21,5 +26,4 @@ DATABASE_URL="$source" "$python" manage.py dumpdata --natural-foreign --natural-
 DATABASE_URL="$target" "$python" manage.py migrate --noinput
 DATABASE_URL="$target" "$python" manage.py createcachetable
 DATABASE_URL="$target" "$python" manage.py loaddata "$dump"
-rm -f "$dump"
 echo "Moved. Now set DATABASE_URL=$target and start the app."

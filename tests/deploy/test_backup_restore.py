@@ -142,7 +142,11 @@ def an_installation_moves_from_sqlite_to_postgresql_without_losing_a_session(tmp
         state_before = live_state(server, code)
     target_url = fresh_postgres_database(f"workshop_move_{uuid.uuid4().hex[:8]}")
     try:
-        script("move_to_postgresql.sh", sqlite_env, sqlite_env["DATABASE_URL"], target_url)
+        scratch = tmp_path / "scratch"  # the script's temporary folder for the dump
+        scratch.mkdir()
+        move_env = {**sqlite_env, "TMPDIR": str(scratch)}
+        script("move_to_postgresql.sh", move_env, sqlite_env["DATABASE_URL"], target_url)
+        assert not any(scratch.iterdir())  # the dump, every session's data, is gone
         moved_env = {**sqlite_env, "DATABASE_URL": target_url}
         assert export(moved_env, code, tmp_path) == before
         with AppServer(moved_env) as server:
