@@ -8,7 +8,7 @@ from django.http import Http404
 from workshop.compiled_queries import CompiledQuery
 
 from .codes import normalize_join_code
-from .models import Participant, Session
+from .models import Organisation, Participant, Session
 
 # The phone's cookie holds the participant's random token, signed with SECRET_KEY: a cookie
 # that was made up or edited is ignored, and rotating the key signs every phone out.
@@ -61,6 +61,14 @@ PHONE_PARTICIPANT = CompiledQuery(
     ).filter(session__code=code, token=token),
     code=str,
     token=str,
+)
+
+
+# The join page: read by every phone of a hall that joins in the same minute, while the
+# others poll (docs/benchmarks.md).
+SESSION_BY_CODE = CompiledQuery(lambda code: Session.objects.filter(code=code), code=str)
+SESSION_ORGANISATIONS = CompiledQuery(
+    lambda session: Organisation.objects.filter(session_id=session), session=int
 )
 
 

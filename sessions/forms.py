@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .access import SESSION_ORGANISATIONS
 from .models import Organisation, Participant, Question, Session, SessionStep, Side
 from .text import clean_text
 
@@ -272,7 +273,7 @@ class JoinForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
-        self.known = {str(org.pk): org for org in session.organisations.all()}
+        self.known = {str(org.pk): org for org in SESSION_ORGANISATIONS.all(session=session.pk)}
         self.fields["organisation"].choices = (
             [("", _("Choose…"))]
             + [(pk, org.name) for pk, org in self.known.items()]

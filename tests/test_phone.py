@@ -83,6 +83,28 @@ def test_the_join_form_follows_the_organisations_and_the_language(client, sessio
     assert "Turks Ouderplatform" in en
 
 
+def test_the_join_page_lists_the_organisations_by_side_and_name_in_the_same_queries(
+    session, make_session
+):
+    """A hall's phones open the join page at once: its reads do not grow with the list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(target):
+        with CaptureQueriesContext(connection) as captured:
+            page = Client().get(reverse("join", args=[target.code])).content.decode()
+        return len(captured), page
+
+    few, page = queries(session)
+    names = ["CJG Dordrecht", "Jeugdteam Oost", "Stichting Al Amal", "Vrouwen van Nu"]
+    assert [page.index(name) for name in names] == sorted(page.index(name) for name in names)
+    many = make_session(
+        formal_organisations="\n".join(f"Team {n}" for n in range(12)),
+        informal_organisations="\n".join(f"Moeders {n}" for n in range(12)),
+    )
+    assert queries(many)[0] == few
+
+
 @pytest.mark.parametrize(
     "data, message",
     [

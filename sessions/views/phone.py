@@ -11,11 +11,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from exercises.rendering import step_context
 
-from ..access import get_participant, get_phone_participant, remember_participant
+from ..access import (
+    SESSION_BY_CODE,
+    get_participant,
+    get_phone_participant,
+    remember_participant,
+)
 from ..codes import normalize_join_code
 from ..forms import JoinCodeForm, JoinForm, QuestionForm
 from ..languages import phone_language, remember_phone_language, supported_phone_language
-from ..models import Session
 from ..ratelimit import join_attempts_exhausted, record_failed_join
 
 MAX_PARTICIPANTS = 1000
@@ -46,7 +50,7 @@ def join(request, code):
             _("Too many attempts with a wrong code. Wait a few minutes and try again."),
             429,
         )
-    session = Session.objects.filter(code=normalize_join_code(code)).first()
+    session = SESSION_BY_CODE.first(code=normalize_join_code(code))
     if session is None:
         record_failed_join(request)
         return _join_refused(
