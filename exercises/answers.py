@@ -39,8 +39,8 @@ _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def posted_client_id(request):
-    """The client id a phone sent with a new note, or a fresh one when it sent none or
-    something no form of ours holds (a NUL byte, say, that PostgreSQL would refuse to store)."""
+    """The client id a phone sent with a new note or agreement, or a fresh one when it sent
+    none or something no form of ours holds (a NUL byte, say, that PostgreSQL refuses)."""
     posted = request.POST.get("client_id", "")
     return posted if _CLIENT_ID.fullmatch(posted) else new_client_id()
 
