@@ -21,6 +21,7 @@
 import argparse
 import csv
 import gzip
+import http.client
 import json
 import os
 import re
@@ -31,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -146,6 +148,41 @@ def poll_bytes_on_the_wire(port, code):
     return len(received), received.split(b"\r\n", 1)[0].decode()
 
 
+class ProbePhone(threading.Thread):
+    """One more phone, outside locust: polls like live.js, every 0.1 s, on its own kept-alive
+    connection, timing each answer itself. locust runs a thousand phones in one process on the
+    same two cores, and its figures include the time a response waited for locust; this
+    phone's are the server's alone (and this process does nothing else meanwhile)."""
+
+    def __init__(self, port, code, every=0.1):
+        super().__init__(daemon=True)
+        self.port, self.code, self.every = port, code, every
+        self.times = []
+        self.stopping = threading.Event()
+
+    def run(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        version = ""
+        while not self.stopping.wait(self.every):
+            started = time.perf_counter()
+            try:
+                connection.request("GET", f"/live/{self.code}?v={version}")
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException):  # closed by the server: reconnect
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                continue
+            self.times.append((time.perf_counter() - started) * 1000)
+            if response.status == 200:
+                version = str(json.loads(body)["v"])
+
+    def stop(self):
+        self.stopping.set()
+        self.join(timeout=15)
+        return sorted(self.times)
+
+
 # -- locust ----------------------------------------------------------------------------------
 def run_locust(env, base, phase, users, spawn_rate, seconds, folder):
     prefix = folder / phase
@@ -213,11 +250,14 @@ def server_cpu_seconds(server_pid):
 
 
 def machine_cpu_ticks():
-    """(all, stolen) CPU ticks of the whole machine so far, from /proc/stat. On a virtual
-    machine "stolen" is time the host gave to someone else: a run with much of it measured a
-    slower machine than the cores say, so the report prints it."""
+    """(all, busy, stolen) CPU ticks of the whole machine so far, from /proc/stat. On a
+    virtual machine "stolen" is time the host gave to someone else: a run with much of it
+    measured a slower machine than the cores say, so the report prints it. "Busy" is every
+    process's time: what gunicorn and locust did not use of it is the database's (PostgreSQL's
+    server processes come and go with the connections, so they are not counted one by one)."""
     fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    return sum(fields[:8]), fields[7]
+    idle, iowait, stolen = fields[3], fields[4], fields[7]
+    return sum(fields[:8]), sum(fields[:8]) - idle - iowait - stolen, stolen
 
 
 def locust_cpu_seconds():
@@ -320,6 +360,8 @@ def main():
         arriving = options.phones // options.join_rate + 5
         cpu_before = server_cpu_seconds(server.pid), locust_cpu_seconds(), time.time()
         machine_before = machine_cpu_ticks()
+        probe = ProbePhone(port, setup["code"])
+        probe.start()
         live = run_locust(
             env,
             base,
@@ -329,6 +371,7 @@ def main():
             arriving + options.seconds,
             folder,
         )
+        probe_times = probe.stop()
         memory = worker_memory_mb(server.pid)
         cpu = (
             server_cpu_seconds(server.pid) - cpu_before[0],
@@ -336,9 +379,10 @@ def main():
             time.time() - cpu_before[2],
         )
         machine_after = machine_cpu_ticks()
-        stolen = (machine_after[1] - machine_before[1]) / max(
-            1, machine_after[0] - machine_before[0]
-        )
+        ticks = os.sysconf("SC_CLK_TCK")
+        all_ticks = max(1, machine_after[0] - machine_before[0])
+        busy_seconds = (machine_after[1] - machine_before[1]) / ticks
+        stolen = (machine_after[2] - machine_before[2]) / all_ticks
         print(f"# burst: {options.burst} phones …", file=sys.stderr)
         burst = run_locust(env, base, "burst", options.burst, options.burst, 90, folder)
         stored = fixture(env, "count", setup["burst_code"])["notes"]
@@ -374,6 +418,13 @@ def main():
         print(row(live, "submit (resent)", "submit resent after a dropped connection"))
     print(row(live, "propagation", "step change → phone (propagation)"))
     print(row(live, "Aggregated", "all requests"))
+    if probe_times:
+        print(
+            f"\nOne more phone polling every 0.1 s from outside locust (its own process and "
+            f"connection), {len(probe_times)} polls: p50 {percentile(probe_times, 0.5):.0f} ms, "
+            f"p95 {percentile(probe_times, 0.95):.0f} ms, "
+            f"p99 {percentile(probe_times, 0.99):.0f} ms."
+        )
     print(f"\nBurst: {options.burst} phones answering within one second.\n")
     print("| endpoint | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -408,10 +459,12 @@ def main():
     print(f"A poll that finds nothing new: {poll_bytes} bytes on the wire ({poll_status}).")
     print(f"Server memory after the live phase: {memory:.0f} MB (master and workers).")
     server_cpu, locust_cpu, wall = cpu
+    rest = max(0.0, busy_seconds - server_cpu - locust_cpu)
     print(
         f"CPU in the live phase ({wall:.0f} s, {cores} cores): the server {server_cpu:.0f} s "
         f"({server_cpu / wall:.2f} cores), locust {locust_cpu:.0f} s "
-        f"({locust_cpu / wall:.2f} cores); taken by the virtual machine's host (steal): "
+        f"({locust_cpu / wall:.2f} cores), the rest (the database, the system) {rest:.0f} s "
+        f"({rest / wall:.2f} cores); taken by the virtual machine's host (steal): "
         f"{stolen:.0%} of the machine's CPU time."
     )
     if options.keep:

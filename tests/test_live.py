@@ -221,6 +221,22 @@ def test_a_larger_room_spreads_its_phones_fetching_the_new_exercise(session, joi
 
 
 @pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_plans_the_poll_once_per_connection(toolkit, make_session):
+    """After a few polls the poll's query is a prepared statement on the kept connection:
+    the database parses and plans it once, not on each of a hall's 450 polls a second."""
+    session = make_session()
+    for _ in range(7):
+        assert wsgi_get(f"/live/{session.code}", "v=0")["status"] == 200
+    with connection.cursor() as cursor:  # the connection the polls kept
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "workshop_sessions_session" WHERE "code" = $1' in sql for sql in prepared)
+
+
+@pytest.mark.skipif(
     connection.vendor != "postgresql", reason="only a database server can drop a connection"
 )
 @pytest.mark.django_db(transaction=True)

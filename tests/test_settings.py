@@ -45,3 +45,23 @@ def test_an_empty_database_url_means_the_default_sqlite_file():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
+
+
+def database_options(**env):
+    result = run(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='workshop.settings'; "
+        "django.setup(); from django.conf import settings; "
+        "print(sorted(settings.DATABASES['default']['OPTIONS'].items()))",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_binds_parameters_on_the_server_so_that_statements_are_prepared():
+    url = "postgres://workshop:secret@db.example.nl:5432/workshop"
+    assert database_options(DATABASE_URL=url) == (
+        "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    )
+    # Behind a PgBouncer in transaction mode (docs/deploy.md) prepared statements are off.
+    assert database_options(DATABASE_URL=url, POSTGRES_PREPARED_STATEMENTS="0") == "[]"

@@ -104,6 +104,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# PostgreSQL parses and plans every statement it is sent as text. With parameters bound on
+# the server, psycopg prepares a statement on a connection after its fifth use: the poll,
+# the panel's and an answer's reads are then planned once per connection, which took the
+# database's CPU per panel from 0.5–0.8 to 0.15–0.25 ms (docs/benchmarks.md, item 16).
+# A PgBouncer in transaction mode cannot keep prepared statements: set
+# POSTGRES_PREPARED_STATEMENTS=0 behind one.
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "POSTGRES_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
