@@ -256,8 +256,8 @@ def machine_cpu_ticks():
     process's time: what gunicorn and locust did not use of it is the database's (PostgreSQL's
     server processes come and go with the connections, so they are not counted one by one)."""
     fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    idle, iowait, stolen = fields[3], fields[4], fields[7]
-    return sum(fields[:8]), sum(fields[:8]) - idle - iowait - stolen, stolen
+    everything, idle, iowait, stolen = sum(fields[:8]), fields[3], fields[4], fields[7]
+    return everything, everything - idle - iowait - stolen, stolen
 
 
 def locust_cpu_seconds():

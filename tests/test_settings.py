@@ -65,3 +65,11 @@ def test_postgresql_binds_parameters_on_the_server_so_that_statements_are_prepar
     )
     # Behind a PgBouncer in transaction mode (docs/deploy.md) prepared statements are off.
     assert database_options(DATABASE_URL=url, POSTGRES_PREPARED_STATEMENTS="0") == "[]"
+
+
+def test_the_options_of_a_postgresql_url_are_kept_beside_prepared_statements():
+    """An encrypted connection asked for in DATABASE_URL stays encrypted."""
+    url = "postgres://workshop:secret@db.example.nl:5432/workshop?sslmode=require"
+    assert database_options(DATABASE_URL=url) == (
+        "[('prepare_threshold', 5), ('server_side_binding', True), ('sslmode', 'require')]"
+    )
