@@ -5,10 +5,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop.settings")
 django_application = get_wsgi_application()
 
-# The live poll is answered in front of Django's middleware (sessions/live.py).
+# The live poll is answered in front of Django's middleware (sessions/live.py); a HEAD
+# request gets its headers without the body (workshop/head_requests.py).
 from sessions.live import LivePollFastPath  # noqa: E402  (needs the settings loaded above)
+from workshop.head_requests import BodilessHead  # noqa: E402
 
-application = LivePollFastPath(django_application)
+application = BodilessHead(LivePollFastPath(django_application))
 
 
 def _refuse_the_development_key():

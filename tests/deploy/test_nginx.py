@@ -215,3 +215,15 @@ def test_the_request_log_has_no_client_address(site):
     assert lines
     assert not any("127.0.0.1" in line or "10.0.0." in line for line in lines)
     assert all(json.loads(line)["logger"] == "workshop.requests" for line in lines)
+
+
+def test_a_head_request_gets_the_headers_and_leaves_no_warning_in_the_log(site):
+    """Uptime monitors ask with HEAD, often every minute: the answer is the GET's headers
+    without a body, and gunicorn, which drops a body sent anyway, must have no reason to log
+    a warning for each probe."""
+    for path in ("/healthz", "/login/", "/"):
+        response, content = request(site, "HEAD", path)
+        assert response.status == 200, path
+        assert content == b""
+        assert response.getheader("Content-Type", "").startswith(("text/html", "application/json"))
+    assert "no-body response" not in site["app"].read_log()
